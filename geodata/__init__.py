@@ -1,0 +1,1 @@
+"""Pure geometry for gridmgr: no Django, no database, no requests."""

@@ -1,0 +1,1 @@
+"""gridmgr: the Django service of the district grid manager."""

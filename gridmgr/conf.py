@@ -1,0 +1,36 @@
+"""Typed helpers that read settings from environment variables."""
+
+import os
+
+
+def env_str(name: str, default: str) -> str:
+    """Return the environment variable `name`, or `default`."""
+    return os.environ.get(name, default)
+
+
+def env_float(name: str, default: float) -> float:
+    """Return the environment variable `name` as a float, or `default`."""
+    raw = os.environ.get(name)
+    return float(raw) if raw not in (None, "") else default
+
+
+def env_int(name: str, default: int) -> int:
+    """Return the environment variable `name` as an int, or `default`."""
+    raw = os.environ.get(name)
+    return int(raw) if raw not in (None, "") else default
+
+
+def env_bool(name: str, default: bool) -> bool:
+    """Return the environment variable `name` as a boolean, or `default`."""
+    raw = os.environ.get(name)
+    if raw in (None, ""):
+        return default
+    return raw.strip().lower() in ("1", "true", "yes", "on")
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    """Return the comma-separated environment variable `name`, or `default`."""
+    raw = os.environ.get(name)
+    if raw in (None, ""):
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]

@@ -1,0 +1,23 @@
+"""Models of gridmgr."""
+
+from gridmgr.models.coverage import CoverageSnapshot
+from gridmgr.models.issues import Category, Issue, Routing
+from gridmgr.models.owners import Owner, Ownership, Station
+from gridmgr.models.regions import Region
+from gridmgr.models.zones import GridCode, Layer, Plan, PlanActivation, Zone
+
+__all__ = [
+    "Category",
+    "CoverageSnapshot",
+    "GridCode",
+    "Issue",
+    "Layer",
+    "Owner",
+    "Ownership",
+    "Plan",
+    "PlanActivation",
+    "Region",
+    "Routing",
+    "Station",
+    "Zone",
+]

@@ -1,0 +1,139 @@
+"""Issue categories, issues and their routing receipts."""
+
+from __future__ import annotations
+
+from django.contrib.gis.db import models
+from django.utils import timezone
+
+
+class Category(models.Model):
+    """A two-level event or component category with its department and time limit."""
+
+    class Kind(models.TextChoices):
+        EVENT = "event", "事件 / event"
+        COMPONENT = "component", "部件 / component"
+
+    class LimitUnit(models.TextChoices):
+        HOURS = "hours", "工作小时 / working hours"
+        DAYS = "days", "工作日 / working days"
+
+    code = models.CharField(max_length=20, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    name = models.CharField("名称 / name", max_length=100)
+    name_en = models.CharField("English name", max_length=100, blank=True)
+    department = models.ForeignKey("gridmgr.Owner", null=True, blank=True, on_delete=models.PROTECT)
+    limit_value = models.PositiveIntegerField(null=True, blank=True)
+    limit_unit = models.CharField(max_length=5, choices=LimitUnit.choices, default="hours")
+    is_focus = models.BooleanField("重点整治 / focus item", default=False)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Rule(models.TextChoices):
+    """How a routing was decided."""
+
+    COVERS = "covers", "区域覆盖 / zone covers the point"
+    OVERLAP = "overlap", "重叠取舍 / overlap tie-break"
+    NEAREST = "nearest", "就近分配 / nearest zone within distance"
+    FALLBACK = "fallback", "属地兜底 / territorial fallback"
+
+
+class Issue(models.Model):
+    """A geolocated problem, with the result of its automatic assignment."""
+
+    class Status(models.TextChoices):
+        REPORTED = "reported", "已上报 / reported"
+        REGISTERED = "registered", "已立案 / registered"
+        DISPATCHED = "dispatched", "已派遣 / dispatched"
+        HANDLING = "handling", "处理中 / in handling"
+        HANDLED = "handled", "已处理 / handled"
+        CLOSED = "closed", "已结案 / closed"
+        REJECTED = "rejected", "不予立案 / rejected"
+        SUSPENDED = "suspended", "挂起 / suspended"
+
+    OPEN_STATUSES = ("reported", "registered", "dispatched", "handling", "handled", "suspended")
+
+    external_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    location = models.PointField(srid=4326)
+    # Routing-related foreign keys carry no database constraint: bulk assignment writes millions
+    # of rows with COPY, and per-row constraint triggers would cost more than the lookup itself.
+    # Referenced rows are never deleted (PROTECT) so integrity holds at the application level.
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, db_constraint=False)
+    description = models.TextField(blank=True)
+    source = models.CharField(max_length=30, default="grid_worker")
+    reported_at = models.DateTimeField(default=timezone.now, db_index=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.REPORTED)
+    region = models.ForeignKey(
+        "gridmgr.Region", null=True, on_delete=models.PROTECT, db_constraint=False
+    )
+    zone = models.ForeignKey(
+        "gridmgr.Zone",
+        null=True,
+        on_delete=models.PROTECT,
+        db_constraint=False,
+        help_text="zone of the lowest layer that took the issue",
+    )
+    owner = models.ForeignKey(
+        "gridmgr.Owner",
+        null=True,
+        on_delete=models.PROTECT,
+        db_constraint=False,
+        related_name="+",
+        help_text="territorial owner: first of the owner chain, or the region's owner",
+    )
+    department = models.ForeignKey(
+        "gridmgr.Owner", null=True, on_delete=models.PROTECT, db_constraint=False, related_name="+"
+    )
+    in_overlap = models.BooleanField(default=False)
+    in_blind_spot = models.BooleanField(default=False)
+    distance_m = models.FloatField(null=True, blank=True)
+    routed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-reported_at", "-id"]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.category_id} {self.status}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+class Routing(models.Model):
+    """The routing receipt of an issue for one layer: which zone, plan and rule, and when."""
+
+    issue = models.ForeignKey(
+        Issue, on_delete=models.CASCADE, related_name="routings", db_constraint=False
+    )
+    layer = models.ForeignKey("gridmgr.Layer", on_delete=models.PROTECT, db_constraint=False)
+    zone = models.ForeignKey(
+        "gridmgr.Zone", null=True, on_delete=models.PROTECT, db_constraint=False
+    )
+    plan = models.ForeignKey(
+        "gridmgr.Plan", null=True, on_delete=models.PROTECT, db_constraint=False
+    )
+    owner = models.ForeignKey(
+        "gridmgr.Owner", null=True, on_delete=models.PROTECT, db_constraint=False
+    )
+    rule = models.CharField(max_length=10, choices=Rule.choices)
+    distance_m = models.FloatField(null=True, blank=True)
+    routed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["layer__rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "layer"], name="one_routing_per_layer")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issue_id}/{self.layer_id}: {self.zone_id} ({self.rule})"

@@ -1,0 +1,135 @@
+"""Responsibility layers, versioned zone plans and the zones themselves."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.gis.db import models
+from django.contrib.gis.geos import Point
+from django.db.models import Q
+
+
+class Layer(models.Model):
+    """A responsibility layer (sector, package area, unit grid), ordered from the top."""
+
+    name = models.CharField("名称 / name", max_length=50, unique=True)
+    name_en = models.CharField("English name", max_length=50, blank=True)
+    rank = models.PositiveSmallIntegerField(default=0, help_text="0 = top layer")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT)
+    # The role of the person who owns a zone of this layer (grid worker, cadre, sector lead).
+    owner_role = models.CharField(max_length=20, default="grid_worker")
+    is_unit_grid = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["rank", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Plan(models.Model):
+    """A version of the zones: drafted, previewed, then activated in one step."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿 / draft"
+        ACTIVE = "active", "生效 / active"
+        RETIRED = "retired", "已停用 / retired"
+
+    name = models.CharField(max_length=100, unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    activated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.status})"
+
+
+class PlanActivation(models.Model):
+    """The period during which a plan was the active one for a layer (history of 'who owned')."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="activations")
+    layer = models.ForeignKey(Layer, on_delete=models.PROTECT)
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["layer"], condition=Q(ended_at=None), name="one_active_plan_per_layer"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan.name}/{self.layer.name} {self.started_at:%Y-%m-%d}"
+
+
+class ZoneQuerySet(models.QuerySet["Zone"]):
+    def active(self) -> ZoneQuerySet:
+        """Zones of the plans in force now."""
+        return self.filter(active=True)
+
+    def covering(self, point: Point) -> ZoneQuerySet:
+        """Zones that cover the point (`covers`: a point on a shared border matches)."""
+        return self.filter(geom__covers=point)
+
+    def at(self, when: dt.datetime) -> ZoneQuerySet:
+        """Zones that were in force at `when` (one filter call: one join on activations)."""
+        return self.filter(
+            Q(plan__activations__layer=models.F("layer"))
+            & Q(plan__activations__started_at__lte=when)
+            & (
+                Q(plan__activations__ended_at__isnull=True)
+                | Q(plan__activations__ended_at__gt=when)
+            )
+        ).distinct()
+
+
+class Zone(models.Model):
+    """A polygon of one layer in one plan, with a code, a name and an owner."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="zones")
+    layer = models.ForeignKey(Layer, on_delete=models.PROTECT, related_name="zones")
+    code = models.CharField(max_length=32)
+    name = models.CharField("名称 / name", max_length=100)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    region = models.ForeignKey(
+        "gridmgr.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="zones"
+    )
+    geom = models.MultiPolygonField(srid=4326)
+    area_m2 = models.FloatField(default=0.0)
+    # Denormalised from PlanActivation for the hot lookup path.
+    active = models.BooleanField(default=False, db_index=True)
+    # Optimistic locking: an edit based on an older version is refused.
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ZoneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["layer__rank", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "layer", "code"], name="zone_code_per_plan")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class GridCode(models.Model):
+    """Every unit-grid code ever issued: codes are unique and never reused."""
+
+    code = models.CharField(max_length=32, unique=True)
+    prefix = models.CharField(max_length=20, db_index=True)
+    sequence = models.PositiveIntegerField()
+    first_plan = models.ForeignKey(Plan, null=True, on_delete=models.SET_NULL)
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.code

@@ -1,0 +1,1 @@
+"""Use cases of gridmgr: assignment, coverage, plans, imports, reports."""
