@@ -30,7 +30,7 @@ INVERSE_TOLERANCE_DEG = 1e-9
 _MAX_ITERATIONS = 30
 
 
-def _check_system(system: str) -> None:
+def check_system(system: str) -> None:
     """Raise GeoDataError unless system is one of COORD_SYSTEMS."""
     if system not in COORD_SYSTEMS:
         raise GeoDataError(
@@ -41,7 +41,12 @@ def _check_system(system: str) -> None:
 
 def _in_china(lon: FloatArray, lat: FloatArray) -> NDArray[np.bool_]:
     """Return where points fall inside the box GCJ-02 applies to."""
-    return (lon >= _CHINA_LON[0]) & (lon <= _CHINA_LON[1]) & (lat >= _CHINA_LAT[0]) & (lat <= _CHINA_LAT[1])
+    return (
+        (lon >= _CHINA_LON[0])
+        & (lon <= _CHINA_LON[1])
+        & (lat >= _CHINA_LAT[0])
+        & (lat <= _CHINA_LAT[1])
+    )
 
 
 def _gcj_shift(lon: FloatArray, lat: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -89,7 +94,9 @@ def _invert(
         dx, dy = fx - lon, fy - lat
         x, y = x - dx, y - dy
         # NaN rows (missing coordinates) must not keep the loop going.
-        if not np.any(np.abs(dx) > INVERSE_TOLERANCE_DEG) and not np.any(np.abs(dy) > INVERSE_TOLERANCE_DEG):
+        if not np.any(np.abs(dx) > INVERSE_TOLERANCE_DEG) and not np.any(
+            np.abs(dy) > INVERSE_TOLERANCE_DEG
+        ):
             break
     return x, y
 
@@ -121,7 +128,7 @@ def bd09_to_gcj02(lon: FloatArray, lat: FloatArray) -> tuple[FloatArray, FloatAr
 
 def to_wgs84(lon: ArrayLike, lat: ArrayLike, system: str) -> tuple[FloatArray, FloatArray]:
     """Convert points given in system (one of COORD_SYSTEMS) to WGS84 lon/lat."""
-    _check_system(system)
+    check_system(system)
     x, y = _as_float(lon, lat)
     if system in ("wgs84", "cgcs2000"):
         # CGCS2000 and WGS84 agree to a few centimetres: no web map tells them apart.
@@ -133,7 +140,7 @@ def to_wgs84(lon: ArrayLike, lat: ArrayLike, system: str) -> tuple[FloatArray, F
 
 def from_wgs84(lon: ArrayLike, lat: ArrayLike, system: str) -> tuple[FloatArray, FloatArray]:
     """Convert WGS84 lon/lat points to system (one of COORD_SYSTEMS)."""
-    _check_system(system)
+    check_system(system)
     x, y = _as_float(lon, lat)
     if system in ("wgs84", "cgcs2000"):
         return x, y

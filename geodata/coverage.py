@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TypeAlias
 
 import numpy as np
 import shapely
@@ -16,7 +17,7 @@ from geodata.errors import EmptyInputError, GeoDataError
 from geodata.grid import DUST_M2
 from geodata.measure import LocalProjection
 
-Area = Polygon | MultiPolygon
+Area: TypeAlias = Polygon | MultiPolygon
 _EMPTY = shapely.MultiPolygon()
 # Below this many zones, splitting the validity check across threads costs more than it saves.
 _PARALLEL_MIN = 4000
@@ -60,30 +61,31 @@ def analyse(
     if region.is_empty:
         raise EmptyInputError("区域边界为空", "the region boundary is empty")
     ids = _ids(zone_ids, len(zones))
+    arr = np.asarray(zones, dtype=object)
+    present = ~(shapely.is_missing(arr) | shapely.is_empty(arr))
+    arr, ids = arr[present], ids[present]
+    # Overlay runs on lon/lat (the projection maps vertex to vertex, so the topology is the
+    # same); only the results are projected to measure them, not the many zones.
     proj = LocalProjection.around(region)
-    region_m = proj.to_metres(region)
-    zones_m = proj.to_metres(np.asarray(zones, dtype=object))
-    present = ~(shapely.is_missing(zones_m) | shapely.is_empty(zones_m))
-    zones_m, ids = zones_m[present], ids[present]
-    flagged = _flag_invalid(zones_m, threads)
-    union = _union(zones_m, flagged)
-    shapely.prepare(region_m)
-    total = float(region_m.area)
-    covered = float(shapely.intersection(region_m, union).area)
-    blind_parts = shapely.get_parts(shapely.difference(region_m, union))
-    blind, blind_slivers = _pieces(proj, blind_parts, [()] * len(blind_parts), sliver_m2)
-    overlaps, overlap_slivers, overlap_m2 = _overlaps(proj, zones_m, ids, flagged, sliver_m2)
+    flagged = _flag_invalid(arr, threads)
+    union = _union(arr, flagged)
+    total = _area_m2(proj, region)
+    covered = _area_m2(proj, shapely.intersection(region, union))
+    blind, blind_m2, blind_slivers = _pieces(
+        proj, shapely.get_parts(shapely.difference(region, union)), None, sliver_m2
+    )
+    overlaps, overlap_slivers, overlap_m2 = _overlaps(proj, arr, ids, flagged, sliver_m2)
     return CoverageResult(
         total_m2=total,
         covered_m2=covered,
-        blind_m2=float(shapely.area(blind_parts).sum()),
+        blind_m2=blind_m2,
         overlap_m2=overlap_m2,
         coverage_pct=covered / total * 100.0 if total > 0 else 0.0,
         blind=blind,
         overlaps=overlaps,
         blind_slivers=blind_slivers,
         overlap_slivers=overlap_slivers,
-        outside=_outside(proj, region_m, zones_m, ids, sliver_m2),
+        outside=_outside(proj, region, union, arr, ids, sliver_m2),
         zone_count=len(zones),
     )
 
@@ -99,115 +101,132 @@ def _ids(zone_ids: Sequence[int], n: int) -> NDArray[np.int64]:
     return ids
 
 
-def _flag_invalid(zones_m: NDArray[np.object_], threads: int) -> NDArray[np.bool_]:
+def _area_m2(proj: LocalProjection, geom: BaseGeometry) -> float:
+    """Return the area of one lon/lat geometry in m²."""
+    return float(proj.to_metres(geom).area)
+
+
+def _flag_invalid(zones: NDArray[np.object_], threads: int) -> NDArray[np.bool_]:
     """Flag the zones whose edges do not match their neighbours' (only these can overlap)."""
-    bad = ~shapely.is_valid(zones_m)
-    if bad.any():
+    valid, flags = _coverage_checks(zones, threads)
+    if not valid.all():
         # A self-intersecting zone is repaired to its polygonal parts and checked pairwise.
-        zones_m[bad] = _polygonal(shapely.make_valid(zones_m[bad]))
-    return _invalid_edge_flags(zones_m, threads) | bad
-
-
-def _invalid_edge_flags(zones_m: NDArray[np.object_], threads: int) -> NDArray[np.bool_]:
-    """Run coverage_invalid_edges on west-to-east strips in parallel (GEOS releases the GIL)."""
-    if threads < 2 or len(zones_m) < _PARALLEL_MIN:
-        return ~shapely.is_empty(shapely.coverage_invalid_edges(zones_m))
-    b = shapely.bounds(zones_m)
-    strips = np.array_split(np.argsort(b[:, 0] + b[:, 2], kind="stable"), threads)
-    # A zone is judged against the zones whose envelopes meet its own, so each strip carries
-    # every zone reaching into its x-range as context; only its own flags are kept.
-    jobs = []
-    for core in strips:
-        lo, hi = b[core, 0].min(), b[core, 2].max()
-        jobs.append(np.flatnonzero((b[:, 2] >= lo) & (b[:, 0] <= hi)))
-    with ThreadPoolExecutor(threads) as pool:
-        edges = list(pool.map(lambda m: shapely.coverage_invalid_edges(zones_m[m]), jobs))
-    flags = np.zeros(len(zones_m), dtype=bool)
-    for members, core, found in zip(jobs, strips, edges, strict=True):
-        bad = members[~shapely.is_empty(found)]
-        flags[np.intersect1d(bad, core)] = True
+        zones[~valid] = _polygonal(shapely.make_valid(zones[~valid]))
+        flags = _coverage_checks(zones, threads)[1] | ~valid
     return flags
 
 
+def _coverage_checks(
+    zones: NDArray[np.object_], threads: int
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """Return per zone: is it valid, has it invalid coverage edges; strips run in parallel."""
+    if threads < 2 or len(zones) < _PARALLEL_MIN:
+        edges = shapely.coverage_invalid_edges(zones)
+        return shapely.is_valid(zones), ~shapely.is_empty(edges)
+    b = shapely.bounds(zones)
+    strips = np.array_split(np.argsort(b[:, 0] + b[:, 2], kind="stable"), threads)
+    # A zone is judged against the zones whose envelopes meet its own, so each strip carries
+    # every zone reaching into its x-range as context; only its own flags are kept.
+    members = [
+        np.flatnonzero((b[:, 2] >= b[c, 0].min()) & (b[:, 0] <= b[c, 2].max())) for c in strips
+    ]
+
+    def check(k: int) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+        found = ~shapely.is_empty(shapely.coverage_invalid_edges(zones[members[k]]))
+        return shapely.is_valid(zones[strips[k]]), np.isin(strips[k], members[k][found])
+
+    valid, flags = np.zeros(len(zones), dtype=bool), np.zeros(len(zones), dtype=bool)
+    with ThreadPoolExecutor(threads) as pool:
+        for core, (ok, bad) in zip(strips, pool.map(check, range(threads)), strict=True):
+            valid[core], flags[core] = ok, bad
+    return valid, flags
+
+
 def _polygonal(geoms: NDArray[np.object_]) -> NDArray[np.object_]:
-    """Return each geometry's polygon parts above dust size as a MultiPolygon (empty if none)."""
+    """Return each geometry's polygon parts as a MultiPolygon (empty if it has none)."""
     parts, index = shapely.get_parts(geoms, return_index=True)
-    keep = (shapely.get_type_id(parts) == 3) & (shapely.area(parts) > DUST_M2)
+    keep = (shapely.get_type_id(parts) == 3) & (shapely.area(parts) > 0)
     out = np.full(len(geoms), _EMPTY, dtype=object)
     kept = np.unique(index[keep])
     if len(kept):
-        out[kept] = shapely.multipolygons(
-            parts[keep], indices=np.searchsorted(kept, index[keep])
-        )
+        out[kept] = shapely.multipolygons(parts[keep], indices=np.searchsorted(kept, index[keep]))
     return out
 
 
-def _union(zones_m: NDArray[np.object_], flagged: NDArray[np.bool_]) -> BaseGeometry:
+def _union(zones: NDArray[np.object_], flagged: NDArray[np.bool_]) -> BaseGeometry:
     """Union the zones: a fast coverage union of the clean ones, an overlay union of the rest."""
     # coverage_union_all is wrong on an invalid coverage, so flagged zones go the slow way.
-    clean = zones_m[~flagged]
+    clean = zones[~flagged]
     union = shapely.coverage_union_all(clean) if len(clean) else _EMPTY
     if flagged.any():
-        union = shapely.union(union, shapely.union_all(zones_m[flagged]))
+        union = shapely.union(union, shapely.union_all(zones[flagged]))
     return union
 
 
 def _pieces(
     proj: LocalProjection,
-    parts_m: NDArray[np.object_],
-    zone_ids: Sequence[tuple[int, ...]],
+    parts: NDArray[np.object_],
+    zone_ids: Sequence[tuple[int, ...]] | None,
     sliver_m2: float,
-) -> tuple[list[Piece], int]:
-    """Return the pieces at least sliver_m2 in lon/lat, and how many smaller ones were dropped."""
-    multis = _polygonal(np.asarray(parts_m, dtype=object))
-    areas = shapely.area(multis)
+) -> tuple[list[Piece], float, int]:
+    """Return the pieces of at least sliver_m2, their total m² with slivers, and the sliver count."""
+    multis = _polygonal(np.asarray(parts, dtype=object))
+    areas = shapely.area(proj.to_metres(multis))
     big = areas >= sliver_m2
-    slivers = int(np.count_nonzero(~big & (areas > 0)))
-    geoms = proj.to_lonlat(multis[big])
-    chosen = np.flatnonzero(big)
+    # Overlay dust (far below a square millimetre) is noise, not a sliver worth counting.
+    slivers = int(np.count_nonzero(~big & (areas >= DUST_M2)))
     pieces = [
-        Piece(geom, float(areas[i]), tuple(zone_ids[i]))
-        for geom, i in zip(geoms, chosen, strict=True)
+        Piece(multis[i], float(areas[i]), zone_ids[i] if zone_ids is not None else ())
+        for i in np.flatnonzero(big).tolist()
     ]
-    return pieces, slivers
+    return pieces, float(areas.sum()), slivers
 
 
 def _overlaps(
     proj: LocalProjection,
-    zones_m: NDArray[np.object_],
+    zones: NDArray[np.object_],
     ids: NDArray[np.int64],
     flagged: NDArray[np.bool_],
     sliver_m2: float,
 ) -> tuple[list[Piece], int, float]:
-    """Return the overlap of each pair of flagged zones, the sliver count and the overlap area."""
+    """Return the overlap of each pair of flagged zones, the sliver count and the overlap m²."""
     candidates = np.flatnonzero(flagged)
     if len(candidates) < 2:
         return [], 0, 0.0
-    geoms = zones_m[candidates]
+    geoms = zones[candidates]
     left, right = shapely.STRtree(geoms).query(geoms, predicate="intersects")
     pair = left < right
     left, right = candidates[left[pair]], candidates[right[pair]]
-    shared = _polygonal(shapely.intersection(zones_m[left], zones_m[right]))
-    real = shapely.area(shared) > 0
+    shared = _polygonal(shapely.intersection(zones[left], zones[right]))
+    real = ~shapely.is_empty(shared)
     shared, left, right = shared[real], left[real], right[real]
     pair_ids = [tuple(sorted(p)) for p in zip(ids[left].tolist(), ids[right].tolist(), strict=True)]
-    pieces, slivers = _pieces(proj, shared, pair_ids, sliver_m2)
+    pieces, _total, slivers = _pieces(proj, shared, pair_ids, sliver_m2)
     # Three-way overlaps appear in several pairs: measure the union, not the sum.
-    overlap_m2 = float(shapely.union_all(shared).area) if len(shared) else 0.0
+    overlap_m2 = _area_m2(proj, shapely.union_all(shared)) if len(shared) else 0.0
     return pieces, slivers, overlap_m2
 
 
 def _outside(
     proj: LocalProjection,
-    region_m: BaseGeometry,
-    zones_m: NDArray[np.object_],
+    region: BaseGeometry,
+    union: BaseGeometry,
+    zones: NDArray[np.object_],
     ids: NDArray[np.int64],
     sliver_m2: float,
 ) -> list[Piece]:
-    """Return the part of each zone that lies outside the region."""
-    spill = np.flatnonzero(~shapely.covers(region_m, zones_m))
-    parts = shapely.difference(zones_m[spill], region_m)
-    pieces, _slivers = _pieces(proj, parts, [(int(ids[i]),) for i in spill], sliver_m2)
+    """Return the part of each zone that lies outside the region (at least sliver_m2)."""
+    # One overlay of the union finds where zones spill; only zones reaching a spill that is not
+    # a sliver are differenced one by one (the many edge cells clipped to the region are not).
+    spill = shapely.get_parts(shapely.difference(union, region))
+    spill = spill[shapely.area(proj.to_metres(spill)) >= sliver_m2]
+    if len(spill) == 0:
+        return []
+    tree = shapely.STRtree(zones)
+    suspects = np.unique(tree.query(spill, predicate="intersects")[1])
+    parts = shapely.difference(zones[suspects], region)
+    owners = [(int(ids[i]),) for i in suspects]
+    pieces, _total, _slivers = _pieces(proj, parts, owners, sliver_m2)
     return pieces
 
 
@@ -225,16 +244,17 @@ def region_breakdown(
         )
     totals = np.zeros(len(regions))
     if blind and len(regions):
+        regions_arr = np.asarray(regions, dtype=object)
         # Sub-regions of the analysed region share its bounds, hence its projection.
-        proj = proj or LocalProjection.around(np.asarray(regions, dtype=object))
-        pieces_m = proj.to_metres(np.array([p.geom for p in blind], dtype=object))
-        regions_m = proj.to_metres(np.asarray(regions, dtype=object))
-        shapely.prepare(regions_m)
-        r, p = shapely.STRtree(pieces_m).query(regions_m, predicate="intersects")
-        # A piece wholly inside one region needs no overlay.
-        whole = shapely.covers(regions_m[r], pieces_m[p])
-        areas = shapely.area(pieces_m[p])
-        areas[~whole] = shapely.area(shapely.intersection(regions_m[r[~whole]], pieces_m[p[~whole]]))
+        proj = proj or LocalProjection.around(regions_arr)
+        pieces = np.array([p.geom for p in blind], dtype=object)
+        shapely.prepare(regions_arr)
+        r, p = shapely.STRtree(pieces).query(regions_arr, predicate="intersects")
+        # A piece wholly inside one region keeps its measured area: no overlay needed.
+        areas = np.array([blind[i].area_m2 for i in p], dtype=float)
+        split = ~shapely.covers(regions_arr[r], pieces[p])
+        shared = shapely.intersection(regions_arr[r[split]], pieces[p[split]])
+        areas[split] = shapely.area(proj.to_metres(np.asarray(shared, dtype=object)))
         totals = np.bincount(r, weights=areas, minlength=len(regions))
     return {rid: float(total) for rid, total in zip(region_ids, totals, strict=True)}
 
@@ -245,35 +265,25 @@ def crossing_parent(
     parents_by_child: Sequence[BaseGeometry | None],
     tolerance_m2: float = 1.0,
 ) -> list[Piece]:
-    """Return the part of each child zone that lies outside its parent (above tolerance_m2)."""
+    """Return the part of each child zone that lies outside its parent (at least tolerance_m2)."""
     ids = _ids(child_ids, len(children))
     if len(parents_by_child) != len(children):
         raise GeoDataError(
             f"子区块数（{len(children)}）与上级数（{len(parents_by_child)}）不一致",
             f"{len(children)} child zones but {len(parents_by_child)} parents",
         )
-    has_parent = np.flatnonzero([p is not None and not p.is_empty for p in parents_by_child])
+    parents = np.empty(len(parents_by_child), dtype=object)
+    parents[:] = list(parents_by_child)
+    has_parent = np.flatnonzero(~(shapely.is_missing(parents) | shapely.is_empty(parents)))
     if len(has_parent) == 0:
         return []
-    children_arr = np.asarray(children, dtype=object)[has_parent]
-    proj = LocalProjection.around(children_arr)
-    children_m = proj.to_metres(children_arr)
-    parents_m = _project_shared(proj, [parents_by_child[i] for i in has_parent])
-    crossing = np.flatnonzero(~shapely.covers(parents_m, children_m))
-    parts = shapely.difference(children_m[crossing], parents_m[crossing])
+    kids = np.asarray(children, dtype=object)[has_parent]
+    parents = parents[has_parent]
+    # Children share few parents: preparing each distinct parent once speeds up covers.
+    shapely.prepare(parents)
+    crossing = np.flatnonzero(~shapely.covers(parents, kids))
+    parts = shapely.difference(kids[crossing], parents[crossing])
     owners = [(int(ids[has_parent[i]]),) for i in crossing]
-    pieces, _slivers = _pieces(proj, parts, owners, tolerance_m2)
+    proj = LocalProjection.around(kids)
+    pieces, _total, _slivers = _pieces(proj, parts, owners, tolerance_m2)
     return pieces
-
-
-def _project_shared(proj: LocalProjection, geoms: list[BaseGeometry | None]) -> NDArray[np.object_]:
-    """Project geometries that repeat (one parent per child) once each, and prepare them."""
-    # Many children share a parent: transform and prepare each distinct object once.
-    slot: dict[int, int] = {}
-    index = np.array([slot.setdefault(id(g), len(slot)) for g in geoms], dtype=np.intp)
-    distinct = np.empty(len(slot), dtype=object)
-    for g in geoms:
-        distinct[slot[id(g)]] = g
-    distinct = proj.to_metres(distinct)
-    shapely.prepare(distinct)
-    return distinct[index]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TypeAlias
 
 import numpy as np
 import shapely
@@ -13,7 +14,7 @@ from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon
 from geodata.errors import GeoDataError
 from geodata.measure import LocalProjection
 
-Area = Polygon | MultiPolygon
+Area: TypeAlias = Polygon | MultiPolygon
 
 # Polygon parts smaller than this are numerical dust from overlay, not land.
 DUST_M2 = 1e-6

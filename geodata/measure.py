@@ -25,9 +25,7 @@ _GEOD = pyproj.Geod(ellps="WGS84")
 def _transformers(lon0: float) -> tuple[pyproj.Transformer, pyproj.Transformer]:
     """Return the (forward, inverse) transformers for a zone centred on lon0."""
     # Building a Transformer costs milliseconds: cache one pair per central meridian.
-    tmerc = (
-        f"+proj=tmerc +lat_0=0 +lon_0={lon0!r} +k=1 +x_0=500000 +y_0=0 +ellps=GRS80 +units=m"
-    )
+    tmerc = f"+proj=tmerc +lat_0=0 +lon_0={lon0!r} +k=1 +x_0=500000 +y_0=0 +ellps=GRS80 +units=m"
     forward = pyproj.Transformer.from_crs("EPSG:4326", tmerc, always_xy=True)
     inverse = pyproj.Transformer.from_crs(tmerc, "EPSG:4326", always_xy=True)
     return forward, inverse

@@ -13,7 +13,7 @@ from pyogrio.raw import read as ogr_read
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
-from geodata.coords import COORD_SYSTEMS, to_wgs84
+from geodata.coords import check_system, to_wgs84
 from geodata.errors import (
     EmptyInputError,
     FieldError,
@@ -106,7 +106,8 @@ def _file_srid(crs_text: str | None, name: str) -> int:
         crs = CRS.from_user_input(crs_text)
     except CRSError as exc:
         raise UnknownCRSError(
-            f"{name} 的坐标系无法识别，请用 --srid 指定", f"{name}: unreadable CRS ({exc}); use --srid"
+            f"{name} 的坐标系无法识别，请用 --srid 指定",
+            f"{name}: unreadable CRS ({exc}); use --srid",
         ) from exc
     epsg = 4326 if crs.to_authority() == ("OGC", "CRS84") else crs.to_epsg()
     if epsg is None:
@@ -146,7 +147,8 @@ def _encodings(path: Path, encoding: str | None) -> list[str | None]:
     if encoding:
         return [encoding]
     if path.suffix.lower() == ".csv":
-        return ["UTF-8", FALLBACK_ENCODING]
+        # GDAL reads CSV as UTF-8 (a BOM is skipped) and fails loudly on anything else.
+        return [None, FALLBACK_ENCODING]
     if path.suffix.lower() != ".shp":
         return [None]
     if any(path.with_suffix(s).exists() for s in (".cpg", ".CPG")) or _dbf_language_id(path):
@@ -170,12 +172,17 @@ def _read_layer(path: Path, layer: str | int, encodings: list[str | None], **kwa
     """Read one layer with pyogrio, trying each encoding until the text decodes."""
     for i, encoding in enumerate(encodings):
         try:
-            meta, _, geoms, fields = ogr_read(path, layer=layer, encoding=encoding, force_2d=True, **kwargs)
+            meta, _, geoms, fields = ogr_read(
+                path, layer=layer, encoding=encoding, force_2d=True, **kwargs
+            )
             return meta, geoms, fields
         except UnicodeDecodeError:
             if i == len(encodings) - 1:
-                raise _unreadable(path, f"文本编码无法识别（试过 {'、'.join(map(str, encodings))}）",
-                                  f"text encoding not recognised (tried {', '.join(map(str, encodings))})") from None
+                raise _unreadable(
+                    path,
+                    f"文本编码无法识别（试过 {'、'.join(map(str, encodings))}）",
+                    f"text encoding not recognised (tried {', '.join(map(str, encodings))})",
+                ) from None
         except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
             raise _unreadable(path, "文件无法读取", str(exc)) from exc
     raise AssertionError("unreachable: encodings is never empty")
@@ -194,3 +201,170 @@ def _layers(path: Path) -> list[str | int]:
         except pyogrio.errors.DataSourceError as exc:
             raise _unreadable(path, "文件无法读取", str(exc)) from exc
     return [0]
+
+
+def read_features(
+    path: str | Path,
+    *,
+    srid: int | None = None,
+    coord_sys: str = "wgs84",
+    encoding: str | None = None,
+) -> list[Feature]:
+    """Read a GeoJSON, Shapefile, GeoPackage or KML file as features in WGS84 lon/lat."""
+    path = Path(path)
+    _check_path(path, VECTOR_SUFFIXES)
+    check_system(coord_sys)
+    if srid is not None:
+        check_srid(srid)
+    features: list[Feature] = []
+    for layer in _layers(path):
+        meta, wkb, fields = _read_layer(path, layer, _encodings(path, encoding))
+        layer_srid = srid or _file_srid(meta["crs"], path.name)
+        geoms = _geoms_to_wgs84(shapely.from_wkb(wkb, on_invalid="fix"), layer_srid, coord_sys)
+        names = [str(n) for n in meta["fields"]]
+        values = [column.tolist() for column in fields]
+        for i, geom in enumerate(geoms):
+            # A null geometry becomes an empty one, which validation names and refuses.
+            geometry = shapely.GeometryCollection() if geom is None else geom
+            properties = {name: column[i] for name, column in zip(names, values, strict=True)}
+            features.append(Feature(len(features) + 1, properties, geometry))
+    if not features:
+        raise EmptyInputError(f"{path.name} 中没有要素", f"{path.name} has no features")
+    return features
+
+
+_CHUNK = 8192
+
+
+def _parse_numbers(column: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return a column as floats with masks of its missing and its non-numeric values."""
+    if column.dtype.kind in "iuf":
+        values = column.astype(np.float64)
+        return values, np.isnan(values), np.zeros(len(values), dtype=bool)
+    try:
+        # Fast path: every value parses (NaN from a literal "nan" is caught by the range check).
+        values = column.astype(np.float64)
+        return values, np.zeros(len(values), dtype=bool), np.zeros(len(values), dtype=bool)
+    except (ValueError, TypeError):
+        pass
+    text = np.strings.strip(column.astype(str))
+    missing = (text == "") | np.equal(column, np.array(None, dtype=object))
+    text = np.where(missing, "nan", text)
+    values = np.empty(len(text), dtype=np.float64)
+    nonnumeric = np.zeros(len(text), dtype=bool)
+    for start in range(0, len(text), _CHUNK):
+        chunk = text[start : start + _CHUNK]
+        try:
+            values[start : start + _CHUNK] = chunk.astype(np.float64)
+        except ValueError:
+            # Only a chunk holding a bad value is converted one value at a time.
+            for j, item in enumerate(chunk.tolist(), start):
+                try:
+                    values[j] = float(item)
+                except ValueError:
+                    values[j], nonnumeric[j] = np.nan, True
+    return values, missing, nonnumeric
+
+
+def _from_fields(
+    columns: dict[str, np.ndarray], lon_field: str, lat_field: str
+) -> tuple[np.ndarray, np.ndarray, dict[int, tuple[str, str]]]:
+    """Return x, y parsed from two attribute columns and the (zh, en) reason of each bad row."""
+    x, x_missing, x_text = _parse_numbers(columns[lon_field])
+    y, y_missing, y_text = _parse_numbers(columns[lat_field])
+    reasons: dict[int, tuple[str, str]] = {}
+    for i in np.flatnonzero(x_missing | y_missing):
+        reasons[int(i)] = ("缺少经度或纬度", f"missing {lon_field} or {lat_field}")
+    for i in np.flatnonzero((x_text | y_text) & ~(x_missing | y_missing)):
+        raw = (columns[lon_field][i], columns[lat_field][i])
+        reasons[int(i)] = (
+            f"坐标不是数字（{lon_field}={raw[0]!r}，{lat_field}={raw[1]!r}）",
+            f"coordinate is not a number ({lon_field}={raw[0]!r}, {lat_field}={raw[1]!r})",
+        )
+    return x, y, reasons
+
+
+def _from_points(wkb: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict[int, tuple[str, str]]]:
+    """Return x, y of point geometries and the (zh, en) reason of each row without a point."""
+    geoms = shapely.from_wkb(wkb, on_invalid="fix")
+    is_point = (shapely.get_type_id(geoms) == 0) & ~shapely.is_empty(geoms)
+    x, y = np.full(len(geoms), np.nan), np.full(len(geoms), np.nan)
+    x[is_point], y[is_point] = shapely.get_x(geoms[is_point]), shapely.get_y(geoms[is_point])
+    reasons: dict[int, tuple[str, str]] = {}
+    for i in np.flatnonzero(~is_point):
+        geom = geoms[i]
+        if geom is None or geom.is_empty:
+            reasons[int(i)] = ("没有点几何", "no point geometry")
+        else:
+            reasons[int(i)] = (
+                f"几何类型是 {geom.geom_type}，不是点",
+                f"geometry is a {geom.geom_type}, not a point",
+            )
+    return x, y, reasons
+
+
+def read_point_table(
+    path: str | Path,
+    *,
+    lon_field: str,
+    lat_field: str,
+    coord_sys: str = "wgs84",
+    srid: int | None = None,
+) -> PointTable:
+    """Read points from a CSV (by lon/lat columns) or a vector file (by columns or point geometry).
+
+    Rows are numbered from 1, a CSV's header not counted; bad rows are listed, not raised.
+    """
+    path = Path(path)
+    _check_path(path, VECTOR_SUFFIXES | TABLE_SUFFIXES)
+    check_system(coord_sys)
+    is_csv = path.suffix.lower() in TABLE_SUFFIXES
+    meta, wkb, fields = _read_layer(path, 0, _encodings(path, None), read_geometry=not is_csv)
+    columns = {str(name): column for name, column in zip(meta["fields"], fields, strict=True)}
+    table_srid = check_srid(srid) if srid is not None else _file_srid(meta["crs"], path.name)
+    present = [name in columns for name in (lon_field, lat_field)]
+    if all(present):
+        x, y, reasons = _from_fields(columns, lon_field, lat_field)
+    elif not any(present) and not is_csv:
+        x, y, reasons = _from_points(wkb)
+    else:
+        raise _missing_fields(path, lon_field, lat_field, list(columns))
+    if len(x) == 0:
+        raise EmptyInputError(f"{path.name} 中没有数据行", f"{path.name} has no rows")
+    label = row_label if is_csv else feature_label
+    return _point_table(x, y, reasons, columns, table_srid, coord_sys, label)
+
+
+def _missing_fields(path: Path, lon_field: str, lat_field: str, names: list[str]) -> FieldError:
+    """Return the error for lon/lat fields that the file does not have."""
+    have = ", ".join(names) or "-"
+    return FieldError(
+        f"{path.name} 中没有经纬度字段“{lon_field}”和“{lat_field}”，现有字段：{have}",
+        f"{path.name} has no fields {lon_field!r} and {lat_field!r}; fields are: {have}",
+    )
+
+
+def _point_table(
+    x: np.ndarray,
+    y: np.ndarray,
+    reasons: dict[int, tuple[str, str]],
+    columns: dict[str, np.ndarray],
+    srid: int,
+    coord_sys: str,
+    label: Any,
+) -> PointTable:
+    """Check and convert parsed coordinates to WGS84 and collect every bad row."""
+    messages = {}
+    for i, (zh, en) in reasons.items():
+        lz, le = label(i + 1)
+        messages[i] = f"{lz}：{zh} / {le}: {en}"
+    if srid != 4326:
+        x, y = _transformer(srid).transform(x, y)
+    for i, message in bad_rows(x, y, label=label):
+        messages.setdefault(i, message)
+    bad = np.fromiter(messages, dtype=np.int64, count=len(messages))
+    x, y = np.array(x, dtype=np.float64), np.array(y, dtype=np.float64)
+    x[bad], y[bad] = np.nan, np.nan
+    lon, lat = to_wgs84(x, y, coord_sys)
+    listed = [(i + 1, messages[i]) for i in sorted(messages)]
+    return PointTable(lon=lon, lat=lat, columns=columns, bad=listed)

@@ -156,7 +156,9 @@ def _repair(
         # "structure" drops rings it cannot orient; "linework" keeps every enclosed area.
         fixed, _ = _polygonal_parts(shapely.make_valid(mp, method="linework"))
     if not fixed:
-        raise InvalidGeometryError(*_message(label, f"{reason[0]}，无法修复", f"{reason[1]}; cannot repair"))
+        raise InvalidGeometryError(
+            *_message(label, f"{reason[0]}，无法修复", f"{reason[1]}; cannot repair")
+        )
     result = MultiPolygon(fixed)
     zh_area, en_area = _area_change(mp.area, result.area)
     zh = f"已修复：{reason[0]}；{zh_area}，现有 {len(fixed)} 个部分"
@@ -176,7 +178,9 @@ def polygonal(
     if not polys:
         kind = geom.geom_type
         raise InvalidGeometryError(
-            *_message(label, f"几何类型是 {kind}，不是多边形", f"geometry is a {kind}, not a polygon")
+            *_message(
+                label, f"几何类型是 {kind}，不是多边形", f"geometry is a {kind}, not a polygon"
+            )
         )
     _check_bounds(geom, label)
     mp = MultiPolygon(polys)

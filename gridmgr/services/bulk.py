@@ -78,6 +78,25 @@ class BulkRoutes:
     fallback_owner: np.ndarray
     layers: list[LayerRoutes]
 
+    def take(self, idx: np.ndarray) -> BulkRoutes:
+        """The routes of the points at the given indices."""
+        return BulkRoutes(
+            self.region[idx],
+            self.outside[idx],
+            self.fallback_owner[idx],
+            [
+                LayerRoutes(
+                    lay.layer_id,
+                    lay.zone[idx],
+                    lay.plan[idx],
+                    lay.owner[idx],
+                    lay.rule[idx],
+                    lay.distance[idx],
+                )
+                for lay in self.layers
+            ],
+        )
+
     def zone(self) -> np.ndarray:
         """Zone of the lowest layer that has one, per point."""
         out = np.full(len(self.region), -1, dtype=np.int64)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -31,9 +32,8 @@ class IssueBatch:
     def __len__(self) -> int:
         return len(self.lon)
 
-    def take(self, keep: np.ndarray) -> IssueBatch:
-        """The rows where `keep` is true."""
-        idx = np.flatnonzero(keep)
+    def take(self, idx: np.ndarray) -> IssueBatch:
+        """The rows at the given indices."""
 
         def pick(values: list | None) -> list | None:
             return None if values is None else [values[i] for i in idx]
@@ -118,3 +118,51 @@ def _reserve_ids(n: int) -> np.ndarray:
         if n > 1:
             cur.execute("SELECT setval(%s, %s)", [seq, first + n - 1])
     return np.arange(first, first + n, dtype=np.int64)
+
+
+@dataclass
+class CategoryResolver:
+    """Maps the category names found in a file to category ids."""
+
+    mapping: dict[str, str]
+    create: bool = False
+    created: list[str] | None = None
+
+    def resolve(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict[str, str]]:
+        """Category and department ids per row (-1 unknown) and the unknown values."""
+        from gridmgr.models import Category
+        from gridmgr.services.issues import department_of
+
+        by_key: dict[str, Category] = {}
+        for c in Category.objects.all():
+            for key in (c.code, c.name, c.name_en.lower()):
+                by_key.setdefault(key, c)
+        uniques, inverse = np.unique(np.asarray(values, dtype=str), return_inverse=True)
+        cat_ids = np.full(len(uniques), -1, dtype=np.int64)
+        dep_ids = np.full(len(uniques), -1, dtype=np.int64)
+        unknown: dict[str, str] = {}
+        for k, raw in enumerate(uniques.tolist()):
+            key = self.mapping.get(raw, raw).strip()
+            found = by_key.get(key) or by_key.get(key.lower())
+            if found is None and self.create and key:
+                found = _new_category(key)
+                by_key[key] = found
+                self.created = [*(self.created or []), key]
+            if found is None:
+                unknown[raw] = key
+                continue
+            cat_ids[k] = found.pk
+            dep_ids[k] = department_of(found) or -1
+        return cat_ids[inverse], dep_ids[inverse], unknown
+
+
+def _new_category(name: str) -> Any:
+    from gridmgr.models import Category
+
+    parent, _ = Category.objects.get_or_create(
+        code="99", defaults={"kind": "event", "name": "导入类别", "name_en": "Imported categories"}
+    )
+    seq = Category.objects.filter(parent=parent).count() + 1
+    return Category.objects.create(
+        code=f"99{seq:04d}", kind="event", parent=parent, name=name[:100], name_en=name[:100]
+    )

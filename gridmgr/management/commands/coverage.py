@@ -1,0 +1,44 @@
+"""coverage --region CODE [--layer NAME] --format json|geojson|csv --output PATH|-"""
+
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
+
+from gridmgr.errors import NotFoundError
+from gridmgr.management.base import GridCommand
+from gridmgr.models import Layer, Region
+from gridmgr.services.coverage import analyse
+from gridmgr.services.reports import write_coverage
+
+
+class Command(GridCommand):
+    help = "Analyse coverage of a region (blind spots, overlaps, coverage %); --commit stores a snapshot."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        super().add_arguments(parser)
+        parser.add_argument("--region", required=True)
+        parser.add_argument("--layer", help="one layer (default: all layers)")
+        parser.add_argument("--format", choices=["json", "geojson", "csv"], default="json")
+        parser.add_argument("--output", default="-", help="file path, or - for stdout")
+
+    def run(self, **options: Any) -> None:
+        region = Region.objects.filter(code=options["region"]).first()
+        if region is None:
+            code = options["region"]
+            raise NotFoundError(f"没有代码为 {code} 的区域", f"no region with code {code}")
+        layers = list(Layer.objects.order_by("rank"))
+        if options.get("layer"):
+            layers = [lay for lay in layers if options["layer"] in (lay.name, lay.name_en)]
+            if not layers:
+                name = options["layer"]
+                raise NotFoundError(f"没有名为“{name}”的图层", f"no layer named '{name}'")
+        reports = analyse(region, layers, commit=options["commit"])
+        out = options["output"]
+        path = None if out == "-" else Path(out)
+        write_coverage(reports, options["format"], path, self.stdout)
+        for r in reports:
+            self.stderr.write(
+                f"{r.region_name} / {r.layer}: 覆盖率 coverage {r.coverage_pct:.3f}%, "
+                f"盲区 blind {r.blind_m2:,.1f} m² ({len(r.blind)}), "
+                f"重叠 overlap {r.overlap_m2:,.1f} m² ({len(r.overlaps)})"
+            )

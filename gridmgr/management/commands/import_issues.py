@@ -1,0 +1,102 @@
+"""import_issues PATH --lon-field F --lat-field F --category-field F [...]"""
+
+import csv
+from argparse import ArgumentParser
+from typing import Any
+
+import numpy as np
+
+from geodata.readers import PointTable, read_point_table
+from gridmgr.errors import GridError
+from gridmgr.management.base import GridCommand, coord_sys
+from gridmgr.services.bulk import BulkRouter
+from gridmgr.services.imports import MAX_REPORTED
+from gridmgr.services.intake import CategoryResolver, IssueBatch, insert_batch
+
+CHUNK = 200_000
+
+
+class Command(GridCommand):
+    help = "Import issues from CSV or GeoJSON and assign each one to its zones and owners."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        super().add_arguments(parser)
+        parser.add_argument("path")
+        parser.add_argument("--lon-field", required=True)
+        parser.add_argument("--lat-field", required=True)
+        parser.add_argument("--category-field", required=True)
+        parser.add_argument("--id-field", help="field holding the issue's external id")
+        parser.add_argument(
+            "--coord-sys", choices=["wgs84", "cgcs2000", "gcj02", "bd09"], default="wgs84"
+        )
+        parser.add_argument("--srid", type=int, help="EPSG code of projected input")
+        parser.add_argument("--category-map", help="CSV: source,category (code or name)")
+        parser.add_argument("--create-categories", action="store_true")
+        parser.add_argument("--skip-invalid", action="store_true")
+
+    def run(self, **options: Any) -> None:
+        table = read_point_table(
+            options["path"],
+            lon_field=options["lon_field"],
+            lat_field=options["lat_field"],
+            coord_sys=coord_sys(options),
+            srid=options.get("srid"),
+        )
+        batch, refused = self._batch(table, options)
+        routes = BulkRouter().route(batch.lon, batch.lat)
+        for row in np.flatnonzero(routes.outside):
+            refused.append((int(self.rows[row]), "位置不在本区范围内 / lies outside the district"))
+        refused.sort()
+        if refused and not options["skip_invalid"]:
+            lines = [f"第 {r} 行 / row {r}: {why}" for r, why in refused[:MAX_REPORTED]]
+            raise GridError(
+                f"{len(refused)} 行被拒绝，未写入任何数据（可加 --skip-invalid 跳过）：\n"
+                + "\n".join(lines),
+                f"{len(refused)} rows refused, nothing written (use --skip-invalid to skip them)",
+            )
+        for r, why in refused:
+            self.stdout.write(f"跳过 / skipped row {r}: {why}")
+        keep = np.flatnonzero(~routes.outside)
+        for start in self.progress(range(0, len(keep), CHUNK), desc="issues"):
+            idx = keep[start : start + CHUNK]
+            insert_batch(batch.take(idx), routes.take(idx))
+        routes = routes.take(keep)
+        self._summary(len(table), len(keep), refused, routes)
+
+    def _batch(self, table: PointTable, options: dict[str, Any]) -> tuple[IssueBatch, list]:
+        mapping = _read_map(options.get("category_map"))
+        resolver = CategoryResolver(mapping, create=options["create_categories"])
+        field = options["category_field"]
+        if field not in table.columns:
+            raise GridError(f"没有类别字段“{field}”", f"no category field '{field}'")
+        cats, deps, unknown = resolver.resolve(table.columns[field])
+        refused = [(r, why) for r, why in table.bad]
+        values = np.asarray(table.columns[field], dtype=str)
+        for row in np.flatnonzero((cats < 0) & table.ok):
+            refused.append((int(row) + 1, f"未知类别 / unknown category: {values[row]}"))
+        ok = table.ok & (cats >= 0)
+        self.rows = np.flatnonzero(ok) + 1
+        ids = None
+        if options.get("id_field"):
+            ids = [str(v) for v in np.asarray(table.columns[options["id_field"]], dtype=str)[ok]]
+        batch = IssueBatch(table.lon[ok], table.lat[ok], cats[ok], deps[ok], external_id=ids)
+        self.created = resolver.created or []
+        return batch, refused
+
+    def _summary(self, total: int, written: int, refused: list, routes: Any) -> None:
+        blind = int(routes.in_blind_spot().sum())
+        overlap = int(routes.in_overlap().sum())
+        if self.created:
+            self.stdout.write(f"新建类别 / categories created: {', '.join(self.created)}")
+        self.stdout.write(
+            f"问题：共 {total} 行，导入 {written}，拒绝 {len(refused)}，盲区 {blind}，重叠 {overlap} / "
+            f"issues: {total} rows, {written} assigned, {len(refused)} refused, "
+            f"{blind} in blind spots, {overlap} in overlaps"
+        )
+
+
+def _read_map(path: str | None) -> dict[str, str]:
+    if not path:
+        return {}
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return {row[0].strip(): row[1].strip() for row in csv.reader(handle) if len(row) >= 2}
