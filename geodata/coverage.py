@@ -251,11 +251,11 @@ def region_breakdown(
         shapely.prepare(regions_arr)
         r, p = shapely.STRtree(pieces).query(regions_arr, predicate="intersects")
         # A piece wholly inside one region keeps its measured area: no overlay needed.
-        areas = np.array([blind[i].area_m2 for i in p], dtype=float)
+        areas = np.array([blind[i].area_m2 for i in p.tolist()], dtype=float)
         split = ~shapely.covers(regions_arr[r], pieces[p])
         shared = shapely.intersection(regions_arr[r[split]], pieces[p[split]])
         areas[split] = shapely.area(proj.to_metres(np.asarray(shared, dtype=object)))
-        totals = np.bincount(r, weights=areas, minlength=len(regions))
+        totals = np.bincount(r, weights=areas, minlength=len(regions)).astype(float)
     return {rid: float(total) for rid, total in zip(region_ids, totals, strict=True)}
 
 

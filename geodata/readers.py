@@ -138,7 +138,7 @@ def _geoms_to_wgs84(geoms: np.ndarray, srid: int, coord_sys: str) -> np.ndarray:
     if srid == 4326 and coord_sys in ("wgs84", "cgcs2000"):
         return geoms
     return shapely.transform(
-        geoms, lambda x, y: np.column_stack(_xy_to_wgs84(x, y, srid, coord_sys)), interleaved=False
+        geoms, lambda x, y: _xy_to_wgs84(x, y, srid, coord_sys), interleaved=False
     )
 
 
@@ -203,6 +203,15 @@ def _layers(path: Path) -> list[str | int]:
     return [0]
 
 
+def _column_values(column: np.ndarray) -> list[Any]:
+    """Return a field's values as Python objects, nulls (NaN in float fields) as None."""
+    values = column.tolist()
+    if column.dtype.kind == "f":
+        # pyogrio reads a numeric field with nulls as floats with NaN.
+        return [None if v != v else v for v in values]
+    return values
+
+
 def read_features(
     path: str | Path,
     *,
@@ -222,7 +231,7 @@ def read_features(
         layer_srid = srid or _file_srid(meta["crs"], path.name)
         geoms = _geoms_to_wgs84(shapely.from_wkb(wkb, on_invalid="fix"), layer_srid, coord_sys)
         names = [str(n) for n in meta["fields"]]
-        values = [column.tolist() for column in fields]
+        values = [_column_values(column) for column in fields]
         for i, geom in enumerate(geoms):
             # A null geometry becomes an empty one, which validation names and refuses.
             geometry = shapely.GeometryCollection() if geom is None else geom

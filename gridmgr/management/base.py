@@ -57,7 +57,7 @@ class GridCommand(BaseCommand):
 
     def progress(self, items: Any, **kwargs: Any) -> Any:
         """A progress bar on stderr for long work (silent when not a terminal)."""
-        return tqdm(items, file=self.stderr._out, disable=None, **kwargs)
+        return tqdm(items, file=self.stderr._out, disable=None, **kwargs)  # type: ignore[call-overload]
 
     def handle(self, *args: Any, **options: Any) -> None:
         commit = options.get("commit", False)

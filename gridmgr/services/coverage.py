@@ -210,7 +210,7 @@ def save_snapshot(report: LayerCoverage, region: Region, layer: Layer) -> Covera
     )
 
 
-def _multi(geoms: list[BaseGeometry]) -> GEOSGeometry | None:
+def _multi(geoms: list[BaseGeometry]) -> Any:
     if not geoms:
         return None
     parts = shapely.get_parts(geoms)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import shapely
 from django.contrib.gis.geos import GEOSGeometry
@@ -74,14 +75,14 @@ def _shape(
     return geom
 
 
-def to_geos(geom: shapely.Geometry) -> GEOSGeometry:
+def to_geos(geom: shapely.Geometry) -> Any:
     """A shapely geometry as a GEOS geometry in EPSG:4326."""
     return GEOSGeometry(memoryview(shapely.to_wkb(geom)), srid=4326)
 
 
 def normalise_code(raw: str, level: str, label: tuple[str, str]) -> str:
     """A national code cut to the length of its level (12-digit codes padded with zeros)."""
-    want = CODE_LENGTH[level]
+    want = CODE_LENGTH[Region.Level(level)]
     code = raw.strip()
     if code.endswith(".0"):
         code = code[:-2]
@@ -119,7 +120,7 @@ def import_regions(
         except GeoDataError as exc:
             errors.append(str(exc))
     _raise_all(errors)
-    areas = areas_m2([r[2] for r in rows]) if rows else []
+    areas: Any = areas_m2([r[2] for r in rows]) if rows else []
     with transaction.atomic():
         for (code, name, geom, parent), area in zip(rows, areas, strict=True):
             _, created = Region.objects.update_or_create(
@@ -217,7 +218,7 @@ def _zone_parent(code: str, parents: dict[str, Zone], label: tuple[str, str]) ->
 
 def save_zones(plan: Plan, layer: Layer, rows: list[tuple], report: ImportReport) -> list[Zone]:
     """Write checked zone rows (code, name, geom, parent, owner name) into a plan."""
-    areas = areas_m2([r[2] for r in rows]) if rows else []
+    areas: Any = areas_m2([r[2] for r in rows]) if rows else []
     existing = {z.code: z for z in Zone.objects.filter(plan=plan, layer=layer)}
     zones, owners = [], []
     for (code, name, geom, parent, owner), area in zip(rows, areas, strict=True):

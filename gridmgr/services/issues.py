@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.gis.geos import Point
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -54,7 +56,7 @@ def report_issue(
     check_lonlat(lon, lat, "问题位置 / issue location")
     route = route_point(lon, lat)
     issue = Issue(
-        location=f"SRID=4326;POINT({lon!r} {lat!r})",
+        location=Point(lon, lat, srid=4326),
         category=category,
         description=description,
         source=source,
@@ -92,7 +94,7 @@ def save_routings(issue: Issue, route: Route) -> None:
             owner_id=r.owner_id,
             rule=r.rule,
             distance_m=r.distance_m,
-            routed_at=issue.routed_at,
+            routed_at=issue.routed_at or timezone.now(),
         )
         for r in route.layers
     )

@@ -100,9 +100,11 @@ def preview_plan(plan: Plan) -> Preview:
         for k, issue_id in enumerate(ids.tolist()):
             new = int(lay.owner[k]) if lay.owner[k] >= 0 else None
             old = before.get((issue_id, lay.layer_id))
+            old_name = owner_names.get(old, "—") if old is not None else "—"
+            new_name = owner_names.get(new, "—") if new is not None else "—"
             if new != old:
                 moved_issues.add(issue_id)
-                key = (names[lay.layer_id], owner_names.get(old, "—"), owner_names.get(new, "—"))
+                key = (names[lay.layer_id], old_name, new_name)
                 counts[key] += 1
     layers = sorted(names[i] for i in plan.zones.values_list("layer_id", flat=True).distinct())
     moves = [Move(a, b, c, n) for (a, b, c), n in counts.most_common()]

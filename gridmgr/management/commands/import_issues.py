@@ -76,7 +76,7 @@ class Command(GridCommand):
             refused.append((int(row) + 1, f"未知类别 / unknown category: {values[row]}"))
         ok = table.ok & (cats >= 0)
         self.rows = np.flatnonzero(ok) + 1
-        ids = None
+        ids: list[str | None] | None = None
         if options.get("id_field"):
             ids = [str(v) for v in np.asarray(table.columns[options["id_field"]], dtype=str)[ok]]
         batch = IssueBatch(table.lon[ok], table.lat[ok], cats[ok], deps[ok], external_id=ids)
