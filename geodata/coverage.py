@@ -14,11 +14,10 @@ from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from geodata.errors import EmptyInputError, GeoDataError
-from geodata.grid import DUST_M2
+from geodata.grid import EMPTY, polygon_parts
 from geodata.measure import LocalProjection
 
 Area: TypeAlias = Polygon | MultiPolygon
-_EMPTY = shapely.MultiPolygon()
 # Below this many zones, splitting the validity check across threads costs more than it saves.
 _PARALLEL_MIN = 4000
 
@@ -67,7 +66,7 @@ def analyse(
     # Overlay runs on lon/lat (the projection maps vertex to vertex, so the topology is the
     # same); only the results are projected to measure them, not the many zones.
     proj = LocalProjection.around(region)
-    flagged = _flag_invalid(arr, threads)
+    flagged = _flag_invalid(arr, proj, threads)
     union = _union(arr, flagged)
     total = _area_m2(proj, region)
     covered = _area_m2(proj, shapely.intersection(region, union))
@@ -106,12 +105,14 @@ def _area_m2(proj: LocalProjection, geom: BaseGeometry) -> float:
     return float(proj.to_metres(geom).area)
 
 
-def _flag_invalid(zones: NDArray[np.object_], threads: int) -> NDArray[np.bool_]:
+def _flag_invalid(
+    zones: NDArray[np.object_], proj: LocalProjection, threads: int
+) -> NDArray[np.bool_]:
     """Flag the zones whose edges do not match their neighbours' (only these can overlap)."""
     valid, flags = _coverage_checks(zones, threads)
     if not valid.all():
         # A self-intersecting zone is repaired to its polygonal parts and checked pairwise.
-        zones[~valid] = _polygonal(shapely.make_valid(zones[~valid]))
+        zones[~valid] = polygon_parts(shapely.make_valid(zones[~valid]), proj)[0]
         flags = _coverage_checks(zones, threads)[1] | ~valid
     return flags
 
@@ -142,22 +143,11 @@ def _coverage_checks(
     return valid, flags
 
 
-def _polygonal(geoms: NDArray[np.object_]) -> NDArray[np.object_]:
-    """Return each geometry's polygon parts as a MultiPolygon (empty if it has none)."""
-    parts, index = shapely.get_parts(geoms, return_index=True)
-    keep = (shapely.get_type_id(parts) == 3) & (shapely.area(parts) > 0)
-    out = np.full(len(geoms), _EMPTY, dtype=object)
-    kept = np.unique(index[keep])
-    if len(kept):
-        out[kept] = shapely.multipolygons(parts[keep], indices=np.searchsorted(kept, index[keep]))
-    return out
-
-
 def _union(zones: NDArray[np.object_], flagged: NDArray[np.bool_]) -> BaseGeometry:
     """Union the zones: a fast coverage union of the clean ones, an overlay union of the rest."""
     # coverage_union_all is wrong on an invalid coverage, so flagged zones go the slow way.
     clean = zones[~flagged]
-    union = shapely.coverage_union_all(clean) if len(clean) else _EMPTY
+    union = shapely.coverage_union_all(clean) if len(clean) else EMPTY
     if flagged.any():
         union = shapely.union(union, shapely.union_all(zones[flagged]))
     return union
@@ -170,11 +160,9 @@ def _pieces(
     sliver_m2: float,
 ) -> tuple[list[Piece], float, int]:
     """Return the pieces of at least sliver_m2, their total m² with slivers, and the sliver count."""
-    multis = _polygonal(np.asarray(parts, dtype=object))
-    areas = shapely.area(proj.to_metres(multis))
+    multis, areas = polygon_parts(np.asarray(parts, dtype=object), proj)
     big = areas >= sliver_m2
-    # Overlay dust (far below a square millimetre) is noise, not a sliver worth counting.
-    slivers = int(np.count_nonzero(~big & (areas >= DUST_M2)))
+    slivers = int(np.count_nonzero(~big & (areas > 0)))
     pieces = [
         Piece(multis[i], float(areas[i]), zone_ids[i] if zone_ids is not None else ())
         for i in np.flatnonzero(big).tolist()
@@ -197,14 +185,12 @@ def _overlaps(
     left, right = shapely.STRtree(geoms).query(geoms, predicate="intersects")
     pair = left < right
     left, right = candidates[left[pair]], candidates[right[pair]]
-    shared = _polygonal(shapely.intersection(zones[left], zones[right]))
-    real = ~shapely.is_empty(shared)
-    shared, left, right = shared[real], left[real], right[real]
+    shared = shapely.intersection(zones[left], zones[right])
     pair_ids = [tuple(sorted(p)) for p in zip(ids[left].tolist(), ids[right].tolist(), strict=True)]
     pieces, _total, slivers = _pieces(proj, shared, pair_ids, sliver_m2)
     # Three-way overlaps appear in several pairs: measure the union, not the sum.
-    overlap_m2 = _area_m2(proj, shapely.union_all(shared)) if len(shared) else 0.0
-    return pieces, slivers, overlap_m2
+    overlap = polygon_parts(np.array([shapely.union_all(shared)], dtype=object), proj)[1]
+    return pieces, slivers, float(overlap[0])
 
 
 def _outside(

@@ -18,6 +18,7 @@ Area: TypeAlias = Polygon | MultiPolygon
 
 # Polygon parts smaller than this are numerical dust from overlay, not land.
 DUST_M2 = 1e-6
+EMPTY = shapely.MultiPolygon()
 
 # Grid-code schemes: (digits taken from the 12-digit community code, sequence digits).
 GRID_CODE_SCHEMES: dict[str, tuple[int, int]] = {
@@ -49,23 +50,21 @@ def square_cells(
     # Pass one shared proj for neighbouring areas: the lattice is anchored at multiples of
     # cell_size_m in that projection, so their cells share lattice lines.
     proj = proj or LocalProjection.around(area)
-    area_m = proj.to_metres(area)
-    shapely.prepare(area_m)
-    ix, iy = _lattice(area_m.bounds, cell_size_m)
-    boxes = shapely.box(
-        ix * cell_size_m, iy * cell_size_m, (ix + 1) * cell_size_m, (iy + 1) * cell_size_m
-    )
+    ix, iy = _lattice(proj.to_metres(area).bounds, cell_size_m)
+    x0, y0 = ix * cell_size_m, iy * cell_size_m
+    # Boxes go to lon/lat and meet the area there, so cells keep the area's own vertices.
+    boxes = proj.to_lonlat(shapely.box(x0, y0, x0 + cell_size_m, y0 + cell_size_m))
+    shapely.prepare(area)
     # Interior cells are the whole box: only cells on the area's edge need an overlay.
-    inside = shapely.covers(area_m, boxes)
-    edge = ~inside & shapely.intersects(area_m, boxes)
-    keep = inside | edge
-    cells = boxes.copy()
-    cells[edge] = shapely.intersection(boxes[edge], area_m)
-    cells, kept = _as_multipolygons(cells[keep])
-    big = shapely.area(cells) >= min_area_m2
-    cells, rows, cols = cells[big], iy[keep][kept][big], ix[keep][kept][big]
-    order = _row_major(rows, cols)
-    return list(proj.to_lonlat(cells[order]))
+    inside = shapely.covers(area, boxes)
+    edge = ~inside & shapely.intersects(area, boxes)
+    cells = np.empty(len(boxes), dtype=object)
+    cells[inside] = shapely.multipolygons(boxes[inside], indices=np.arange(inside.sum()))
+    areas = np.full(len(boxes), cell_size_m**2)
+    cells[edge], areas[edge] = polygon_parts(shapely.intersection(boxes[edge], area), proj)
+    keep = (inside | edge) & (areas >= max(min_area_m2, DUST_M2))
+    order = _row_major(iy[keep], ix[keep])
+    return list(cells[keep][order])
 
 
 def _lattice(bounds: tuple[float, ...], size: float) -> tuple[NDArray, NDArray]:
@@ -77,16 +76,23 @@ def _lattice(bounds: tuple[float, ...], size: float) -> tuple[NDArray, NDArray]:
     return ix.ravel(), iy.ravel()
 
 
-def _as_multipolygons(geoms: NDArray[np.object_]) -> tuple[NDArray[np.object_], NDArray]:
-    """Keep the polygon parts of each geometry; return the MultiPolygons and their input indices."""
+def polygon_parts(
+    geoms: NDArray[np.object_], proj: LocalProjection
+) -> tuple[NDArray[np.object_], NDArray[np.float64]]:
+    """Return each geometry's polygon parts as a MultiPolygon (empty if none) and their m²."""
     parts, index = shapely.get_parts(geoms, return_index=True)
     # Overlay can leave touching lines or points in a GeometryCollection: drop them.
-    polygonal = (shapely.get_type_id(parts) == 3) & (shapely.area(parts) > DUST_M2)
-    parts, index = parts[polygonal], index[polygonal]
+    polygons = shapely.get_type_id(parts) == 3
+    parts, index = parts[polygons], index[polygons]
+    area = shapely.area(proj.to_metres(parts))
+    real = area > DUST_M2
+    parts, index, area = parts[real], index[real], area[real]
+    out = np.full(len(geoms), EMPTY, dtype=object)
     kept = np.unique(index)
-    # multipolygons() groups parts by consecutive index; get_parts keeps input order.
-    multis = shapely.multipolygons(parts, indices=np.searchsorted(kept, index))
-    return np.asarray(multis, dtype=object), kept
+    if len(kept):
+        # multipolygons() groups parts by output index; get_parts keeps the input order.
+        out[kept] = shapely.multipolygons(parts, indices=np.searchsorted(kept, index))
+    return out, np.bincount(index, weights=area, minlength=len(geoms)).astype(float)
 
 
 def _row_major(rows: NDArray, cols: NDArray) -> NDArray[np.intp]:
@@ -104,8 +110,9 @@ def order_cells(geoms: ArrayLike, row_height_m: float | None = None) -> NDArray[
     x, y = proj.points_to_metres(shapely.get_x(pts), shapely.get_y(pts))
     if row_height_m is None:
         row_height_m = _median_height_m(arr, proj)
-    # Rows are bands of row_height_m counted from the northernmost point.
-    rows = np.floor((y.max() - y) / max(row_height_m, DUST_M2)).astype(np.int64)
+    # Rows are bands of row_height_m centred on the northernmost point, so a regular grid's
+    # rows fall mid-band, not on the band edges where rounding would split them.
+    rows = np.floor((y.max() - y) / max(row_height_m, DUST_M2) + 0.5).astype(np.int64)
     return np.lexsort((x, rows))
 
 
@@ -132,12 +139,10 @@ def street_blocks(
     blocks = shapely.get_parts(shapely.polygonize(noded))
     if clip is not None:
         shapely.prepare(clip)
-        blocks = blocks[shapely.intersects(clip, blocks)]
-        blocks = shapely.intersection(blocks, clip)
+        blocks = shapely.intersection(blocks[shapely.intersects(clip, blocks)], clip)
     proj = LocalProjection.around(clip if clip is not None else arr)
-    blocks_m, _kept = _as_multipolygons(proj.to_metres(blocks))
-    blocks_m = blocks_m[shapely.area(blocks_m) >= min_area_m2]
-    blocks = proj.to_lonlat(blocks_m)
+    blocks, areas = polygon_parts(blocks, proj)
+    blocks = blocks[areas >= max(min_area_m2, DUST_M2)]
     return list(blocks[order_cells(blocks)])
 
 

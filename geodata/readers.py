@@ -1,5 +1,6 @@
 """Read vector files and point tables into WGS84 lon/lat, whatever their CRS and encoding."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -21,7 +22,7 @@ from geodata.errors import (
     UnknownCRSError,
     UnsupportedFormatError,
 )
-from geodata.validate import bad_rows, feature_label, row_label
+from geodata.validate import Label, bad_rows, feature_label, labelled, row_label
 
 # Only these EPSG codes reach pyproj; no user CRS string ever reaches GDAL (Django's gis.W001).
 ALLOWED_SRIDS: frozenset[int] = frozenset(
@@ -168,7 +169,9 @@ def _dbf_language_id(path: Path) -> int:
     return 0
 
 
-def _read_layer(path: Path, layer: str | int, encodings: list[str | None], **kwargs: Any) -> tuple:
+def _read_layer(
+    path: Path, layer: str | int, encodings: list[str | None], **kwargs: Any
+) -> tuple[dict[str, Any], np.ndarray | None, list[np.ndarray]]:
     """Read one layer with pyogrio, trying each encoding until the text decodes."""
     for i, encoding in enumerate(encodings):
         try:
@@ -334,7 +337,7 @@ def read_point_table(
     present = [name in columns for name in (lon_field, lat_field)]
     if all(present):
         x, y, reasons = _from_fields(columns, lon_field, lat_field)
-    elif not any(present) and not is_csv:
+    elif not any(present) and wkb is not None:
         x, y, reasons = _from_points(wkb)
     else:
         raise _missing_fields(path, lon_field, lat_field, list(columns))
@@ -360,13 +363,10 @@ def _point_table(
     columns: dict[str, np.ndarray],
     srid: int,
     coord_sys: str,
-    label: Any,
+    label: Callable[[int], Label],
 ) -> PointTable:
     """Check and convert parsed coordinates to WGS84 and collect every bad row."""
-    messages = {}
-    for i, (zh, en) in reasons.items():
-        lz, le = label(i + 1)
-        messages[i] = f"{lz}：{zh} / {le}: {en}"
+    messages = {i: " / ".join(labelled(label(i + 1), *reason)) for i, reason in reasons.items()}
     if srid != 4326:
         x, y = _transformer(srid).transform(x, y)
     for i, message in bad_rows(x, y, label=label):

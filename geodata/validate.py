@@ -77,7 +77,7 @@ def _reason(code: int, lon: float, lat: float) -> tuple[str, str]:
     )
 
 
-def _message(label: Label, zh: str, en: str) -> tuple[str, str]:
+def labelled(label: Label, zh: str, en: str) -> tuple[str, str]:
     """Prefix a (zh, en) reason with the label in each language."""
     lz, le = _zh_en(label)
     return f"{lz}：{zh}", f"{le}: {en}"
@@ -87,7 +87,7 @@ def check_lonlat(lon: float, lat: float, label: Label) -> None:
     """Raise CoordinateError unless (lon, lat) is a finite point in the lon/lat range."""
     code = int(_codes(np.asarray([lon], dtype=float), np.asarray([lat], dtype=float))[0])
     if code != _OK:
-        raise CoordinateError(*_message(label, *_reason(code, float(lon), float(lat))))
+        raise CoordinateError(*labelled(label, *_reason(code, float(lon), float(lat))))
 
 
 def bad_rows(
@@ -98,7 +98,7 @@ def bad_rows(
     codes = _codes(x, y)
     result = []
     for i in np.flatnonzero(codes):
-        zh, en = _message(label(int(i) + 1), *_reason(int(codes[i]), float(x[i]), float(y[i])))
+        zh, en = labelled(label(int(i) + 1), *_reason(int(codes[i]), float(x[i]), float(y[i])))
         result.append((int(i), f"{zh} / {en}"))
     return result
 
@@ -111,7 +111,7 @@ def _check_bounds(geom: shapely.Geometry, label: Label) -> None:
     if bad.size:
         i = int(bad[0])
         reason = _reason(int(codes[i]), float(xy[i, 0]), float(xy[i, 1]))
-        raise CoordinateError(*_message(label, *reason))
+        raise CoordinateError(*labelled(label, *reason))
 
 
 def _polygonal_parts(geom: shapely.Geometry) -> tuple[list[Polygon], bool]:
@@ -157,7 +157,7 @@ def _repair(
         fixed, _ = _polygonal_parts(shapely.make_valid(mp, method="linework"))
     if not fixed:
         raise InvalidGeometryError(
-            *_message(label, f"{reason[0]}，无法修复", f"{reason[1]}; cannot repair")
+            *labelled(label, f"{reason[0]}，无法修复", f"{reason[1]}; cannot repair")
         )
     result = MultiPolygon(fixed)
     zh_area, en_area = _area_change(mp.area, result.area)
@@ -165,7 +165,7 @@ def _repair(
     en = f"repaired: {reason[1]}; {en_area}, now {len(fixed)} part(s)"
     if extra:
         zh, en = zh + "；已去掉非多边形部分", en + "; non-polygon parts dropped"
-    return result, " / ".join(_message(label, zh, en))
+    return result, " / ".join(labelled(label, zh, en))
 
 
 def polygonal(
@@ -173,12 +173,12 @@ def polygonal(
 ) -> tuple[MultiPolygon, str | None]:
     """Return geom as a valid MultiPolygon and a repair note (None if it needed no repair)."""
     if geom is None or geom.is_empty:
-        raise InvalidGeometryError(*_message(label, "几何为空", "geometry is empty"))
+        raise InvalidGeometryError(*labelled(label, "几何为空", "geometry is empty"))
     polys, extra = _polygonal_parts(geom)
     if not polys:
         kind = geom.geom_type
         raise InvalidGeometryError(
-            *_message(
+            *labelled(
                 label, f"几何类型是 {kind}，不是多边形", f"geometry is a {kind}, not a polygon"
             )
         )
@@ -191,5 +191,5 @@ def polygonal(
         return mp, None
     if not repair:
         hint = ("（可用修复选项自动修复）", " (the repair option can fix it)")
-        raise InvalidGeometryError(*_message(label, reason[0] + hint[0], reason[1] + hint[1]))
+        raise InvalidGeometryError(*labelled(label, reason[0] + hint[0], reason[1] + hint[1]))
     return _repair(mp, reason, extra, label)

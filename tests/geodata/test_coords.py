@@ -8,6 +8,8 @@ from hypothesis import strategies as st
 from geodata.coords import COORD_SYSTEMS, from_wgs84, to_wgs84
 from geodata.errors import GeoDataError
 
+Pair = tuple[float, float]
+
 # One degree of latitude is about 111 km, so 1 mm is about 9e-9 degrees.
 MM_DEG = 1e-3 / 111_000
 
@@ -44,7 +46,7 @@ def beijing_grid() -> tuple[np.ndarray, np.ndarray]:
 
 
 @pytest.mark.parametrize(("wgs", "gcj", "bd"), REFERENCE)
-def test_forward_matches_published_formula(wgs, gcj, bd):
+def test_forward_matches_published_formula(wgs: Pair, gcj: Pair, bd: Pair) -> None:
     assert from_wgs84(*wgs, "gcj02") == pytest.approx(gcj, abs=1e-12)
     assert from_wgs84(*wgs, "bd09") == pytest.approx(bd, abs=1e-12)
 
@@ -56,7 +58,7 @@ def test_gcj_offset_in_beijing_is_hundreds_of_metres():
 
 
 @pytest.mark.parametrize(("wgs", "gcj", "bd"), REFERENCE)
-def test_inverse_recovers_reference_points_to_a_millimetre(wgs, gcj, bd):
+def test_inverse_recovers_reference_points_to_a_millimetre(wgs: Pair, gcj: Pair, bd: Pair) -> None:
     assert to_wgs84(*gcj, "gcj02") == pytest.approx(wgs, abs=MM_DEG)
     assert to_wgs84(*bd, "bd09") == pytest.approx(wgs, abs=MM_DEG)
 

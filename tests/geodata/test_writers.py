@@ -2,6 +2,7 @@
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pyogrio
 import pytest
@@ -69,7 +70,7 @@ def test_points_make_a_point_layer_with_typed_fields(tmp_path):
 
 def test_nulls_in_properties_and_geometries_read_back_as_none_and_empty(tmp_path):
     geoms = [shapely.box(116.0, 39.0, 116.1, 39.1), None]
-    props = [{"name": "甲", "count": 1}, {"name": None, "count": None}]
+    props: list[dict[str, Any]] = [{"name": "甲", "count": 1}, {"name": None, "count": None}]
     write_features(tmp_path / "n.geojson", geoms, props)
     back = read_features(tmp_path / "n.geojson")
     assert back[1].properties == {"name": None, "count": None}
