@@ -66,13 +66,17 @@ def analyse(
     # Overlay runs on lon/lat (the projection maps vertex to vertex, so the topology is the
     # same); only the results are projected to measure them, not the many zones.
     proj = LocalProjection.around(region)
+    if not region.is_valid:
+        region = polygon_parts(np.array([shapely.make_valid(region)], dtype=object), proj)[0][0]
     flagged = _flag_invalid(arr, proj, threads)
     union = _union(arr, flagged)
     total = _area_m2(proj, region)
-    covered = _area_m2(proj, shapely.intersection(region, union))
     blind, blind_m2, blind_slivers = _pieces(
         proj, shapely.get_parts(shapely.difference(region, union)), None, sliver_m2
     )
+    # Covered is the rest of the region: measuring region ∩ union separately would add vertices
+    # on the region's long edges, whose chords in metres shift the area by a few m².
+    covered = max(total - blind_m2, 0.0)
     overlaps, overlap_slivers, overlap_m2 = _overlaps(proj, arr, ids, flagged, sliver_m2)
     return CoverageResult(
         total_m2=total,
@@ -108,7 +112,7 @@ def _area_m2(proj: LocalProjection, geom: BaseGeometry) -> float:
 def _flag_invalid(
     zones: NDArray[np.object_], proj: LocalProjection, threads: int
 ) -> NDArray[np.bool_]:
-    """Flag the zones whose edges do not match their neighbours' (only these can overlap)."""
+    """Flag the zones whose edges do not match their neighbours' (every overlap has one)."""
     valid, flags = _coverage_checks(zones, threads)
     if not valid.all():
         # A self-intersecting zone is repaired to its polygonal parts and checked pairwise.
@@ -177,14 +181,16 @@ def _overlaps(
     flagged: NDArray[np.bool_],
     sliver_m2: float,
 ) -> tuple[list[Piece], int, float]:
-    """Return the overlap of each pair of flagged zones, the sliver count and the overlap m²."""
-    candidates = np.flatnonzero(flagged)
-    if len(candidates) < 2:
+    """Return the overlap of each pair of zones, the sliver count and the overlap m²."""
+    flagged_at = np.flatnonzero(flagged)
+    if len(flagged_at) == 0:
         return [], 0, 0.0
-    geoms = zones[candidates]
-    left, right = shapely.STRtree(geoms).query(geoms, predicate="intersects")
-    pair = left < right
-    left, right = candidates[left[pair]], candidates[right[pair]]
+    # Every overlap has a flagged zone, but its partner may be clean (a zone inside another
+    # flags only the inner one): pair the flagged zones with all zones.
+    found, other = shapely.STRtree(zones).query(zones[flagged_at], predicate="intersects")
+    left, right = np.minimum(flagged_at[found], other), np.maximum(flagged_at[found], other)
+    pairs = np.unique(np.c_[left, right][left != right], axis=0)
+    left, right = pairs[:, 0], pairs[:, 1]
     shared = shapely.intersection(zones[left], zones[right])
     pair_ids = [tuple(sorted(p)) for p in zip(ids[left].tolist(), ids[right].tolist(), strict=True)]
     pieces, _total, slivers = _pieces(proj, shared, pair_ids, sliver_m2)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import shapely
@@ -22,9 +23,10 @@ _ENTRIES_PER_ZONE = 16
 
 @dataclass
 class Lookup:
-    """The zone chosen for each point (-1: none) and how many zones cover it (>1: overlap)."""
+    """Per point: the chosen zone id (-1: none) and how many zone interiors hold it."""
 
     zone: NDArray[np.int64]
+    # A point only on borders is covered and counts 1: sharing an edge is not an overlap.
     n_covering: NDArray[np.int16]
 
 
@@ -84,13 +86,13 @@ class _Buckets:
 
 
 class ZoneIndex:
-    """Find the zone covering each point (a point on a border counts as covered)."""
+    """Find the zone covering each point; ties go to the smallest rank (default: the id)."""
 
     def __init__(
         self,
         geoms: Sequence[BaseGeometry],
         ids: Sequence[int],
-        ranks: Sequence[tuple] | None = None,
+        ranks: Sequence[Any] | None = None,
     ) -> None:
         self.geoms = np.asarray(geoms, dtype=object)
         self.ids = np.asarray(ids, dtype=np.int64).reshape(-1)
@@ -102,7 +104,8 @@ class ZoneIndex:
             raise GeoDataError("没有可查询的区块", "no zones to look points up in")
         shapely.prepare(self.geoms)
         self._buckets = _Buckets(shapely.bounds(self.geoms))
-        # rank_pos[i]: position of zone i in tie-break order (smallest rank tuple, then id).
+        # rank_pos[i]: position of zone i in tie-break order (smallest rank, then id); ranks are
+        # tuples such as (area, code), or any keys comparable with each other.
         keys = ranks if ranks is not None else [()] * len(self.ids)
         order = sorted(range(len(self.ids)), key=lambda i: (keys[i], self.ids[i], i))
         self._rank_pos = np.empty(len(order), dtype=np.int64)
@@ -165,7 +168,9 @@ class ZoneIndex:
         if proj not in self._metres:
             # Built on first use: most lookups never need distances.
             self._metres[proj] = shapely.STRtree(proj.to_metres(self.geoms))
-        x, y = proj.points_to_metres(np.asarray(lon, float).reshape(-1), np.asarray(lat, float))
+        x, y = proj.points_to_metres(
+            np.asarray(lon, float).reshape(-1), np.asarray(lat, float).reshape(-1)
+        )
         (point, zone), dist = self._metres[proj].query_nearest(
             shapely.points(x, y),
             max_distance=max_distance_m,
@@ -175,7 +180,8 @@ class ZoneIndex:
         # Equidistant zones: keep the smallest rank, as covering() does.
         order = np.lexsort((self._rank_pos[zone], point))
         point, zone, dist = point[order], zone[order], dist[order]
-        first = np.r_[True, point[1:] != point[:-1]]
+        # [: len(point)]: with no zone in reach at all, point is empty and so must first be.
+        first = np.r_[True, point[1:] != point[:-1]][: len(point)]
         ids = np.full(len(x), -1, dtype=np.int64)
         distance = np.full(len(x), np.nan)
         ids[point[first]] = self.ids[zone[first]]

@@ -54,7 +54,8 @@ class LocalProjection:
         if isinstance(geoms_or_bounds, tuple) and len(geoms_or_bounds) == 4:
             minx, miny, maxx, maxy = (float(v) for v in geoms_or_bounds)
         else:
-            minx, miny, maxx, maxy = shapely.total_bounds(geoms_or_bounds)
+            arr = np.asarray(geoms_or_bounds, dtype=object)
+            minx, miny, maxx, maxy = shapely.total_bounds(arr) if arr.size else [np.nan] * 4
         if not np.isfinite([minx, miny, maxx, maxy]).all():
             raise EmptyInputError("没有可定位的几何图形", "no geometry to centre a projection on")
         return cls((minx + maxx) / 2.0, (miny + maxy) / 2.0)
@@ -85,9 +86,10 @@ class LocalProjection:
 def areas_m2(geoms: ArrayLike, proj: LocalProjection | None = None) -> NDArray[np.float64]:
     """Return the area in m² of each lon/lat geometry, in one local projection around them all."""
     arr = np.asarray(geoms, dtype=object)
-    if arr.size == 0:
-        return np.zeros(arr.shape)
-    proj = proj or LocalProjection.around(arr)
+    bounds = shapely.total_bounds(arr) if arr.size else np.full(4, np.nan)
+    if not np.isfinite(bounds).all():
+        return np.zeros(arr.shape)  # nothing but empty geometries (or none at all)
+    proj = proj or LocalProjection.around(tuple(bounds))
     return np.asarray(shapely.area(proj.to_metres(arr)), float)
 
 

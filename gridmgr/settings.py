@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.gis",
+    "leaflet",
     "gridmgr",
 ]
 
@@ -71,6 +72,17 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 LOGIN_URL = "/admin/login/"
+
+# The admin's map widget: django-leaflet serves Leaflet from its own static files (no CDN).
+# No base map unless GRIDMGR_TILES_URL names one (an internal tile server, {z}/{x}/{y}):
+# government intranets often have no internet, and the map must work without tiles.
+GRIDMGR_TILES_URL = env_str("GRIDMGR_TILES_URL", "")
+LEAFLET_CONFIG = {
+    "TILES": [("底图 / base map", GRIDMGR_TILES_URL, {})] if GRIDMGR_TILES_URL else [],
+    "DEFAULT_CENTER": (39.90, 116.41),
+    "DEFAULT_ZOOM": 12,
+    "MAX_ZOOM": 20,
+}
 
 SILENCED_SYSTEM_CHECKS = [
     # Debian's GDAL 3.6 triggers gis.W001; gridmgr passes GDAL only allow-listed SRIDs.

@@ -41,7 +41,8 @@ SELECT r.id, r.parent_id, length(r.code), ST_AsBinary(r.boundary),
   (SELECT o.owner_id FROM gridmgr_ownership o
    WHERE o.region_id = r.id AND o.role = 'territorial'
      AND o.valid_from <= %(day)s AND (o.valid_to IS NULL OR o.valid_to >= %(day)s)
-   ORDER BY o.id LIMIT 1)
+   ORDER BY o.id LIMIT 1),
+  r.code
 FROM gridmgr_region r
 """
 
@@ -161,7 +162,8 @@ class BulkRouter:
             ids = np.array([r[0] for r in level], dtype=np.int64)
             owners = np.array([effective(r[0]) for r in level], dtype=np.int64)
             geoms = shapely.from_wkb([bytes(r[3]) for r in level])
-            self.region_levels.append((ids, owners, ZoneIndex(geoms, ids.tolist())))
+            codes = [(r[5],) for r in level]  # ties on a border: the lowest code, as in routing
+            self.region_levels.append((ids, owners, ZoneIndex(geoms, ids.tolist(), codes)))
 
     def route(self, lon: np.ndarray, lat: np.ndarray) -> BulkRoutes:
         """Route every point."""

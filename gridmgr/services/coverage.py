@@ -9,6 +9,7 @@ import shapely
 from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry
 from django.db import connection
+from django.utils import timezone
 from shapely.geometry.base import BaseGeometry
 
 from geodata import coverage as cov
@@ -17,10 +18,10 @@ from gridmgr.models import CoverageSnapshot, Layer, Region
 _ZONES_SQL = """
 SELECT z.id, z.code, z.name, ST_AsBinary(z.geom), z.parent_id,
   EXISTS (SELECT 1 FROM gridmgr_ownership o
-          WHERE o.zone_id = z.id AND o.valid_from <= CURRENT_DATE
-            AND (o.valid_to IS NULL OR o.valid_to >= CURRENT_DATE))
+          WHERE o.zone_id = z.id AND o.valid_from <= %(day)s
+            AND (o.valid_to IS NULL OR o.valid_to >= %(day)s))
 FROM gridmgr_zone z, gridmgr_region r
-WHERE r.id = %s AND z.active AND z.layer_id = %s
+WHERE r.id = %(region)s AND z.active AND z.layer_id = %(layer)s
   AND z.geom && r.boundary AND ST_Intersects(z.geom, r.boundary)
 ORDER BY z.code
 """
@@ -62,7 +63,9 @@ def _geos(geom: BaseGeometry) -> GEOSGeometry:
 
 def _zone_rows(region: Region, layer: Layer) -> list[tuple]:
     with connection.cursor() as cur:
-        cur.execute(_ZONES_SQL, [region.pk, layer.pk])
+        # The local date, as ownerships are dated: the database's CURRENT_DATE is UTC's.
+        day = timezone.localdate()
+        cur.execute(_ZONES_SQL, {"region": region.pk, "layer": layer.pk, "day": day})
         return cur.fetchall()
 
 

@@ -108,9 +108,14 @@ CATEGORIES = (
         "E0405", "机动车不礼让行人", "Cars not yielding to pedestrians", "traffic", (1, D), True, 5
     ),
     CategorySpec(
-        "E0406", "行人/电动车闯红灯", "Pedestrians and e-bikes running red lights", "traffic",
-        (1, D), True, 5,
-    ),  # fmt: skip
+        "E0406",
+        "行人/电动车闯红灯",
+        "Pedestrians and e-bikes running red lights",
+        "traffic",
+        (1, D),
+        True,
+        5,
+    ),
     CategorySpec("E0407", "农贸市场周边占道", "Stalls around farmers' markets", "market", (4, H)),
     CategorySpec("E05", "突发事件", "Emergencies", "emergency"),
     CategorySpec("E0501", "路面塌陷", "Road collapse", "emergency", (1, H)),
@@ -165,7 +170,15 @@ SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
     "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝"
 )
-GIVEN = (
-    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰建国志红文斌海燕鹏辉宇晨欣怡浩然子涵"
-    "雪梅晓东立新春生淑珍凤丽佳琪俊杰思远嘉怡雨萱梓轩一鸣瑞博宏伟秀英德明永强婷婷亚楠"
+# Common given names: one character, or two (GIVEN_2 holds pairs).
+GIVEN_1 = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超霞平刚华斌鹏辉宇晨欣浩楠婷"
+GIVEN_2 = (
+    "秀英桂英秀兰玉兰桂兰建国建华建军志强志刚志明国强国华海燕海涛晓东晓燕晓明立新春生淑珍凤英"
+    "丽华丽娟佳琪俊杰思远嘉怡雨萱梓轩一鸣瑞博宏伟德明永强亚楠文静文博子涵子轩浩然欣怡雪梅红梅"
+    "金凤玉梅保国卫东红军爱华爱民振华新民玉珍"
 )
+
+
+def given_names() -> list[str]:
+    """The given names of the demo's people."""
+    return list(GIVEN_1) + [GIVEN_2[i : i + 2] for i in range(0, len(GIVEN_2), 2)]

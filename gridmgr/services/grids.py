@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 
 from geodata.grid import make_codes, square_cells, street_blocks
+from geodata.measure import LocalProjection
 from gridmgr.models import GridCode, Layer, Plan, Region
 from gridmgr.services.imports import ImportReport, save_zones
 
@@ -52,13 +53,15 @@ def generate_grid(
         layer.save(update_fields=["is_unit_grid"])
     areas = grid_areas(region)
     bar = progress(areas) if callable(progress) else areas
+    # One projection for the whole region, so neighbouring communities share lattice lines.
+    proj = LocalProjection.around(shapely.from_wkb(bytes(region.boundary.wkb)))
     with transaction.atomic():
         for area in bar:
             outline = shapely.from_wkb(bytes(area.boundary.wkb))
             if streets is not None:
                 cells = street_blocks(list(streets), clip=outline)
             else:
-                cells = square_cells(outline, float(cell_size_m or 100.0))
+                cells = square_cells(outline, float(cell_size_m or 100.0), proj)
             if not cells:
                 continue
             prefix = code12(area)

@@ -58,7 +58,7 @@ class Preview:
 
 
 def _router_for(plan: Plan) -> BulkRouter:
-    layers = list(plan.zones.values_list("layer_id", flat=True).distinct())
+    layers = list(plan.zones.order_by().values_list("layer_id", flat=True).distinct())
     return BulkRouter(
         "((z.active AND NOT z.layer_id = ANY(%(layers)s)) OR z.plan_id = %(plan)s)",
         {"layers": layers, "plan": plan.pk},
@@ -106,7 +106,9 @@ def preview_plan(plan: Plan) -> Preview:
                 moved_issues.add(issue_id)
                 key = (names[lay.layer_id], old_name, new_name)
                 counts[key] += 1
-    layers = sorted(names[i] for i in plan.zones.values_list("layer_id", flat=True).distinct())
+    layers = sorted(
+        names[i] for i in plan.zones.order_by().values_list("layer_id", flat=True).distinct()
+    )
     moves = [Move(a, b, c, n) for (a, b, c), n in counts.most_common()]
     return Preview(plan.name, layers, len(ids), len(moved_issues), moves)
 
@@ -115,7 +117,7 @@ def preview_plan(plan: Plan) -> Preview:
 def activate_plan(plan: Plan) -> int:
     """Make the plan the active one for each of its layers, and re-route open issues."""
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
-    layer_ids = list(plan.zones.values_list("layer_id", flat=True).distinct())
+    layer_ids = list(plan.zones.order_by().values_list("layer_id", flat=True).distinct())
     if not layer_ids:
         raise PlanError(f"方案“{plan.name}”没有任何区域", f"plan '{plan.name}' has no zones")
     now = timezone.now()
@@ -155,6 +157,8 @@ def _rewrite_routings(ids: np.ndarray, routes: BulkRoutes) -> None:
     stamp = timestamps(len(ids), now)
     with connection.cursor() as cur:
         cur.execute("DELETE FROM gridmgr_routing WHERE issue_id = ANY(%s)", [ids.tolist()])
+        # ON COMMIT DROP does not help a second re-route within the same transaction.
+        cur.execute("DROP TABLE IF EXISTS pg_temp.reroute")
         cur.execute(
             "CREATE TEMP TABLE reroute (id bigint, zone_id bigint, owner_id bigint, "
             "in_overlap bool, in_blind_spot bool, distance_m float8) ON COMMIT DROP"

@@ -2,9 +2,11 @@
 
 Semantics, shared with the bulk router (gridmgr.services.bulk) and tested against it:
 - a zone takes a point when it *covers* it, so a point on a shared border is assigned;
-- several zones of one layer covering a point: the smallest zone wins, then the lowest code
+- several zones of one layer covering a point: a zone holding it in its interior beats one it
+  merely touches on its border; among those, the smallest zone wins, then the lowest code
   (the most specific zone is the most likely to be right); the issue is flagged as lying in an
   overlap when two or more zones contain the point in their interior;
+- regions likewise: the deepest level, interior before border, then the lowest code;
 - no zone covers it: the nearest active zone of that layer within GRIDMGR_NEAREST_ZONE_M metres
   takes it, flagged with the distance;
 - still none, or the zone has no current owner: territorial fallback (属地兜底), the deepest
@@ -51,7 +53,7 @@ SELECT r.id,
    ORDER BY o.id LIMIT 1)
 FROM gridmgr_region r, pt
 WHERE ST_Covers(r.boundary, pt.g)
-ORDER BY length(r.code) DESC
+ORDER BY length(r.code) DESC, ST_Contains(r.boundary, pt.g) DESC, r.code
 """
 
 _OWNERS_SQL = """
@@ -153,8 +155,10 @@ def _route_layer(
 ) -> LayerRoute:
     mine = sorted((c for c in candidates if c[1] == layer.id), key=lambda c: (c[3], c[4]))
     if mine:
-        best = mine[0]
-        overlap = sum(1 for c in mine if c[5]) > 1
+        # Interior before border, as the bulk router's ZoneIndex decides.
+        inside = [c for c in mine if c[5]]
+        best = (inside or mine)[0]
+        overlap = len(inside) > 1
         route = LayerRoute(
             layer.id,
             best[0],

@@ -30,6 +30,8 @@ def test_around_centres_the_zone_on_the_bounds():
 def test_around_refuses_empty_input():
     with pytest.raises(EmptyInputError):
         LocalProjection.around(shapely.Polygon())
+    with pytest.raises(EmptyInputError):
+        LocalProjection.around([])
 
 
 def test_central_meridian_maps_to_false_easting():
@@ -49,7 +51,9 @@ def test_points_and_geometries_project_alike(subdistricts):
     proj = LocalProjection.around(subdistricts)
     lonlat = shapely.get_coordinates(subdistricts[0])
     x, y = proj.points_to_metres(lonlat[:, 0], lonlat[:, 1])
-    np.testing.assert_allclose(np.c_[x, y], shapely.get_coordinates(proj.to_metres(subdistricts[0])))
+    np.testing.assert_allclose(
+        np.c_[x, y], shapely.get_coordinates(proj.to_metres(subdistricts[0]))
+    )
     lon, lat = proj.points_to_lonlat(x, y)
     np.testing.assert_allclose(np.c_[lon, lat], lonlat, atol=1e-10)
 

@@ -1,0 +1,215 @@
+"""Bulk assignment: a CSV of points → routed issues in PostGIS, and the raw tools on the same points."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import shapely
+from django.core.management import call_command
+from django.db import DatabaseError, transaction
+from numpy.typing import NDArray
+
+from bench.db import copy_rows, execute
+from bench.world import Grid, World
+
+CSV_FIELDS = ("lon", "lat", "category")
+
+
+@dataclass
+class Points:
+    lon: NDArray[np.float64]
+    lat: NDArray[np.float64]
+    path: Path
+
+
+def make_points(world: World, n: int, categories: list[str], path: Path, seed: int = 7) -> Points:
+    """n points spread evenly over the district (7 decimals, as files carry them), as a CSV."""
+    rng = np.random.default_rng(seed)
+    minx, miny, maxx, maxy = world.district.bounds
+    shapely.prepare(world.district)
+    lon, lat = np.empty(0), np.empty(0)
+    while len(lon) < n:
+        x = np.round(rng.uniform(minx, maxx, n), 7)
+        y = np.round(rng.uniform(miny, maxy, n), 7)
+        inside = shapely.contains_xy(world.district, x, y)
+        lon, lat = np.r_[lon, x[inside]], np.r_[lat, y[inside]]
+    lon, lat = lon[:n], lat[:n]
+    cats = np.asarray(categories)[rng.integers(0, len(categories), n)]
+    table = pa.table({"lon": lon, "lat": lat, "category": cats})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pacsv.write_csv(table, path)
+    return Points(lon, lat, path)
+
+
+def reset_issues() -> None:
+    """Empty the issue tables (untimed, between repeats) and checkpoint if allowed."""
+    execute("TRUNCATE gridmgr_routing, gridmgr_issue RESTART IDENTITY")
+    # Only a superuser may checkpoint: on a foreign server, skip it.
+    with contextlib.suppress(DatabaseError):
+        execute("CHECKPOINT")
+
+
+def gridmgr_pipeline(path: Path) -> dict[str, float]:
+    """What import_issues --commit does, step by step, timed: file → rows in PostGIS."""
+    from geodata.readers import read_point_table
+    from gridmgr.management.commands.import_issues import CHUNK
+    from gridmgr.services.bulk import BulkRouter
+    from gridmgr.services.intake import CategoryResolver, IssueBatch, insert_batch
+
+    marks = [time.perf_counter()]
+    with transaction.atomic():
+        table = read_point_table(path, lon_field="lon", lat_field="lat")
+        marks.append(time.perf_counter())
+        cats, deps, _unknown = CategoryResolver({}).resolve(table.columns["category"])
+        ok = table.ok & (cats >= 0)
+        batch = IssueBatch(table.lon[ok], table.lat[ok], cats[ok], deps[ok])
+        marks.append(time.perf_counter())
+        router = BulkRouter()
+        marks.append(time.perf_counter())
+        routes = router.route(batch.lon, batch.lat)
+        marks.append(time.perf_counter())
+        keep = np.flatnonzero(~routes.outside)
+        for start in range(0, len(keep), CHUNK):
+            idx = keep[start : start + CHUNK]
+            insert_batch(batch.take(idx), routes.take(idx))
+    marks.append(time.perf_counter())
+    steps = ("read", "categories", "index", "route", "write")
+    out = {s: marks[k + 1] - marks[k] for k, s in enumerate(steps)}
+    out["total"] = marks[-1] - marks[0]
+    out["written"] = float(len(keep))
+    out["blind"] = float(routes.in_blind_spot().sum())
+    out["overlap"] = float(routes.in_overlap().sum())
+    return out
+
+
+def gridmgr_command(path: Path) -> float:
+    """The import_issues command itself, --commit, end to end (seconds)."""
+    start = time.perf_counter()
+    call_command(
+        "import_issues",
+        str(path),
+        "--lon-field=lon",
+        "--lat-field=lat",
+        "--category-field=category",
+        "--commit",
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
+    return time.perf_counter() - start
+
+
+def issue_count() -> int:
+    return int(execute("SELECT count(*) FROM gridmgr_issue")[0][0])
+
+
+# --- raw PostGIS ---------------------------------------------------------------------------
+
+
+def postgis_points(points: Points) -> None:
+    """COPY the points into a table of their own (untimed preparation of the raw join)."""
+    execute("DROP TABLE IF EXISTS bench_pts")
+    execute("CREATE TABLE bench_pts (id integer, lon float8, lat float8)")
+    rows = zip(range(len(points.lon)), points.lon.tolist(), points.lat.tolist(), strict=True)
+    copy_rows("bench_pts", ["id", "lon", "lat"], rows)
+    execute("DROP TABLE IF EXISTS bench_pts_g")
+    execute(
+        "CREATE TABLE bench_pts_g AS "
+        "SELECT id, ST_SetSRID(ST_MakePoint(lon, lat), 4326) AS geom FROM bench_pts"
+    )
+    execute("ANALYZE bench_pts_g")
+    execute("DROP TABLE IF EXISTS bench_join")
+    execute("CREATE TABLE bench_join (point integer, zone bigint)")
+
+
+def postgis_join(layer_ids: list[int]) -> tuple[float, int]:
+    """Time INSERT … SELECT … ST_Intersects of every point against the zones of some layers."""
+    execute("TRUNCATE bench_join")
+    # The planner's parallel plan is several times slower on 2 cores (field notes).
+    execute("SET max_parallel_workers_per_gather = 0")
+    start = time.perf_counter()
+    with transaction.atomic():
+        execute(
+            "INSERT INTO bench_join SELECT p.id, z.id FROM bench_pts_g p "
+            "JOIN gridmgr_zone z ON ST_Intersects(z.geom, p.geom) "
+            "WHERE z.active AND z.layer_id = ANY(%s)",
+            [layer_ids],
+        )
+    seconds = time.perf_counter() - start
+    return seconds, int(execute("SELECT count(*) FROM bench_join")[0][0])
+
+
+# --- raw shapely ---------------------------------------------------------------------------
+
+
+@dataclass
+class RawIndex:
+    geoms: NDArray[np.object_]
+    tree: shapely.STRtree
+
+
+def raw_index(geoms: NDArray[np.object_]) -> RawIndex:
+    geoms = np.asarray(geoms, dtype=object)
+    shapely.prepare(geoms)
+    return RawIndex(geoms, shapely.STRtree(geoms))
+
+
+def _raw_lookup(index: RawIndex, x: NDArray, y: NDArray) -> NDArray[np.int64]:
+    """STRtree bounding-box query, then contains_xy on the prepared candidates."""
+    pt, zone = index.tree.query(shapely.points(x, y))
+    inside = shapely.contains_xy(index.geoms[zone], x[pt], y[pt])
+    out = np.full(len(x), -1, dtype=np.int64)
+    out[pt[inside]] = zone[inside]
+    return out
+
+
+def shapely_lookup(indexes: list[RawIndex], lon: NDArray, lat: NDArray, threads: int = 2) -> list:
+    """Every point against every index, the points split across threads (GEOS frees the GIL)."""
+    parts = np.array_split(np.arange(len(lon)), threads)
+    with ThreadPoolExecutor(threads) as pool:
+        found = [
+            list(pool.map(lambda p, ix=ix: _raw_lookup(ix, lon[p], lat[p]), parts))
+            for ix in indexes
+        ]
+    return [np.concatenate(f) for f in found]
+
+
+# --- arithmetic lattice ----------------------------------------------------------------------
+
+
+@dataclass
+class Lattice:
+    """A regular grid's cells by (row, col), for index arithmetic on metres."""
+
+    size: float
+    col0: int
+    row0: int
+    table: NDArray[np.int64]
+
+
+def lattice(world: World, grid: Grid) -> Lattice:
+    """Index a lattice grid by cell position (its defects stay as they are)."""
+    centres = shapely.centroid(world.proj.to_metres(grid.cells))
+    col = np.floor(shapely.get_x(centres) / grid.cell_m).astype(np.int64)
+    row = np.floor(shapely.get_y(centres) / grid.cell_m).astype(np.int64)
+    table = np.full((row.max() - row.min() + 1, col.max() - col.min() + 1), -1, dtype=np.int64)
+    table[row - row.min(), col - col.min()] = np.arange(len(grid.cells))
+    return Lattice(grid.cell_m, int(col.min()), int(row.min()), table)
+
+
+def lattice_lookup(lat_ix: Lattice, x: NDArray, y: NDArray) -> NDArray[np.int64]:
+    """The cell of each point in metres: two floor divisions and a table read."""
+    col = np.floor_divide(x, lat_ix.size).astype(np.int64) - lat_ix.col0
+    row = np.floor_divide(y, lat_ix.size).astype(np.int64) - lat_ix.row0
+    nrows, ncols = lat_ix.table.shape
+    ok = (col >= 0) & (col < ncols) & (row >= 0) & (row < nrows)
+    out = np.full(len(x), -1, dtype=np.int64)
+    out[ok] = lat_ix.table[row[ok], col[ok]]
+    return out

@@ -1,0 +1,292 @@
+"""The measures, each gridmgr's figure next to the raw tools' on the same data, in one run."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from bench import assign, cover, single
+from bench.load import Loaded
+from bench.measure import Results, Row, percentiles_ms, repeat
+from bench.world import Grid, World
+
+BULK_TARGET = 150_000.0  # issues/s, file in → assigned rows in PostGIS
+SINGLE_P99_MS = 5.0
+COVERAGE_TARGETS = ((25_000, 35_000, 0.5), (90_000, 110_000, 2.0))  # cells → seconds
+
+
+@dataclass
+class Plan:
+    """How much work each measure does."""
+
+    points: int
+    repeats: int
+    single_calls: int
+    warmup: int
+    big_assign: bool
+
+
+def coverage_target(n_cells: int) -> float | None:
+    for low, high, seconds in COVERAGE_TARGETS:
+        if low <= n_cells <= high:
+            return seconds
+    return None
+
+
+def coverage(
+    results: Results, world: World, loaded: Loaded, grid: Grid, sql: str, plan: Plan, service: bool
+) -> None:
+    """Blind spots / overlaps / m² of one grid over the district."""
+    n = len(grid)
+    section = f"coverage, {n:,} cells of {grid.cell_m:g} m"
+    target = coverage_target(n)
+    cells = grid.cells
+    t_gm, fig = repeat(lambda: cover.gridmgr_geodata(world.district, cells), plan.repeats)
+    t_pg, fig_pg = repeat(lambda: cover.raw_postgis(sql, loaded.district.pk), plan.repeats)
+    t_sh, fig_sh = repeat(lambda: cover.raw_shapely(world.district, cells), plan.repeats)
+    results.add(
+        Row(
+            section,
+            "gridmgr geodata.coverage.analyse (blind spots, overlaps, spill-over, m²)",
+            t_gm.median,
+            "s",
+            seconds=t_gm.median,
+            detail=(
+                f"blind {fig.blind_m2:,.0f} m² in {fig.blind_pieces} pieces ≥ 1 m², overlaps "
+                f"{fig.overlap_m2 or 0:,.0f} m² in {fig.overlap_pieces} pairs; runs "
+                + ", ".join(f"{s:.3f}" for s in t_gm.runs)
+            ),
+            target=f"≤ {target:g} s" if target else "",
+            met=t_gm.median <= target if target else None,
+            extra={"runs": t_gm.runs, "blind_m2": fig.blind_m2, "overlap_m2": fig.overlap_m2},
+        )
+    )
+    if service:
+        t_sv, fig_sv = repeat(
+            lambda: cover.gridmgr_service(loaded.district.pk, loaded.layers["grid"].pk),
+            plan.repeats,
+        )
+        results.add(
+            Row(
+                section,
+                "gridmgr service analyse_layer (reads PostGIS, full report)",
+                t_sv.median,
+                "s",
+                seconds=t_sv.median,
+                detail=f"blind {fig_sv.blind_m2:,.0f} m²; runs "
+                + ", ".join(f"{s:.3f}" for s in t_sv.runs),
+                extra={"runs": t_sv.runs},
+            )
+        )
+    for name, t, f in (
+        ("raw PostGIS ST_Union + ST_Difference", t_pg, fig_pg),
+        ("raw shapely coverage_invalid_edges → coverage_union_all → difference", t_sh, fig_sh),
+    ):
+        results.add(
+            Row(
+                section,
+                name,
+                t.median,
+                "s",
+                seconds=t.median,
+                ratio=t_gm.median / t.median,
+                detail=f"blind {f.blind_m2:,.0f} m²; runs " + ", ".join(f"{s:.3f}" for s in t.runs),
+                extra={"runs": t.runs, "blind_m2": f.blind_m2},
+            )
+        )
+
+
+def bulk(
+    results: Results, world: World, loaded: Loaded, grid: Grid, points: assign.Points, plan: Plan
+) -> None:
+    """File of points → routed issues and receipts in PostGIS, vs the raw lookups."""
+    n = len(points.lon)
+    section = f"bulk assignment, {n:,} points, {len(grid):,} unit grids"
+    runs = []
+    for _ in range(plan.repeats):
+        assign.reset_issues()
+        runs.append(assign.gridmgr_pipeline(points.path))
+    best = sorted(runs, key=lambda r: r["total"])[len(runs) // 2]
+    totals = [r["total"] for r in runs]
+    rate = n / best["total"]
+    steps = ("read", "categories", "index", "route", "write")
+    results.add(
+        Row(
+            section,
+            "gridmgr file → assigned rows (read_point_table, CategoryResolver, BulkRouter, insert_batch)",
+            rate,
+            "issues/s",
+            seconds=best["total"],
+            detail=" · ".join(f"{s} {best[s]:.2f} s" for s in steps)
+            + f" · total {best['total']:.2f} s (runs "
+            + ", ".join(f"{s:.2f}" for s in totals)
+            + f"); {best['blind']:.0f} in blind spots, {best['overlap']:.0f} in overlaps",
+            target=f"≥ {BULK_TARGET / 1000:.0f}k issues/s",
+            met=rate >= BULK_TARGET,
+            extra={"runs": runs, "median_run": best},
+        )
+    )
+    if assign.issue_count() != n:
+        raise RuntimeError(f"expected {n} issues, found {assign.issue_count()}")
+    assign.reset_issues()
+    t_cmd = assign.gridmgr_command(points.path)
+    results.add(
+        Row(
+            section,
+            "gridmgr `manage.py import_issues --commit` (one run)",
+            n / t_cmd,
+            "issues/s",
+            seconds=t_cmd,
+            detail=f"{t_cmd:.2f} s",
+            target=f"≥ {BULK_TARGET / 1000:.0f}k issues/s",
+            met=n / t_cmd >= BULK_TARGET,
+        )
+    )
+    _raw_bulk(results, section, world, loaded, grid, points, plan, best)
+
+
+def _raw_bulk(
+    results: Results,
+    section: str,
+    world: World,
+    loaded: Loaded,
+    grid: Grid,
+    points: assign.Points,
+    plan: Plan,
+    best: dict[str, float],
+) -> None:
+    n = len(points.lon)
+    total, routing = best["total"], best["index"] + best["route"]
+    assign.postgis_points(points)
+    grid_layer = [loaded.layers["grid"].pk]
+    all_layers = [layer.pk for layer in loaded.layers.values()]
+    for label, layers in (("unit-grid layer", grid_layer), ("all 3 layers", all_layers)):
+        runs = [assign.postgis_join(layers) for _ in range(plan.repeats)]
+        seconds = statistics.median(r[0] for r in runs)
+        results.add(
+            Row(
+                section,
+                f"raw PostGIS INSERT … SELECT … JOIN ST_Intersects, {label} (points COPYed first)",
+                n / seconds,
+                "points/s",
+                seconds=seconds,
+                ratio=total / seconds,
+                detail=f"{seconds:.2f} s, {runs[-1][1]:,} pairs",
+            )
+        )
+    lon, lat = points.lon, points.lat
+    layers = {
+        "unit-grid layer": [grid.cells],
+        "3 layers + sub-districts": [
+            world.sectors,
+            world.packages,
+            grid.cells,
+            world.subdistricts,
+        ],
+    }
+    for label, geoms in layers.items():
+        start = time.perf_counter()
+        indexes = [assign.raw_index(np.asarray(g, dtype=object)) for g in geoms]
+        built = time.perf_counter() - start
+        t, found = repeat(lambda ix=indexes: assign.shapely_lookup(ix, lon, lat), plan.repeats)
+        results.add(
+            Row(
+                section,
+                f"raw shapely STRtree + prepared contains_xy, 2 threads, {label}",
+                n / t.median,
+                "points/s",
+                seconds=t.median,
+                ratio=total / t.median,
+                detail=f"lookup {t.median:.2f} s (+ index {built:.2f} s); "
+                f"gridmgr's own routing step (index + route) {routing:.2f} s = "
+                f"{routing / t.median:.2f}× this",
+            )
+        )
+    _agreement(results, section, loaded, points, found[2])
+    lat_ix = assign.lattice(world, grid)
+    start = time.perf_counter()
+    x, y = world.proj.points_to_metres(lon, lat)
+    projected = time.perf_counter() - start
+    t, _cells = repeat(lambda: assign.lattice_lookup(lat_ix, x, y), plan.repeats)
+    results.add(
+        Row(
+            section,
+            "raw arithmetic lattice lookup (numpy floor division on metres)",
+            n / t.median,
+            "points/s",
+            seconds=t.median,
+            ratio=total / t.median,
+            detail=f"{t.median * 1000:.1f} ms; projecting lon/lat → metres first: "
+            f"{projected:.2f} s ({n / projected / 1e6:.1f}M points/s)",
+        )
+    )
+
+
+def _agreement(
+    results: Results, section: str, loaded: Loaded, points: assign.Points, raw: np.ndarray
+) -> None:
+    """Share of points whose unit grid gridmgr and raw shapely agree on (untimed check)."""
+    from gridmgr.services.bulk import OVERLAP, BulkRouter
+
+    routes = BulkRouter().route(points.lon, points.lat)
+    grid_layer = [r for r in routes.layers if r.layer_id == loaded.layers["grid"].pk][0]
+    raw_ids = np.where(raw >= 0, loaded.zone_ids["grid"][np.maximum(raw, 0)], -1)
+    inside = raw_ids >= 0
+    same = grid_layer.zone[inside] == raw_ids[inside]
+    disagree = int((~same).sum())
+    overlap = int((grid_layer.rule[inside][~same] == OVERLAP).sum())
+    results.meta.setdefault("checks", []).append(
+        f"{section}: gridmgr and raw shapely agree on the unit grid of "
+        f"{same.mean() * 100:.3f}% of the {int(inside.sum()):,} points raw shapely places; "
+        f"{disagree} differ, {overlap} of them in overlaps (tie-break by size then code)"
+    )
+
+
+def single_issue(results: Results, loaded: Loaded, points: assign.Points, plan: Plan) -> None:
+    """report_issue one at a time, vs a raw prepared indexed lookup."""
+    section = f"one issue through the service layer ({plan.single_calls} calls)"
+    total = plan.warmup + plan.single_calls
+    lon, lat = single.sample_points(points.lon, points.lat, total)
+    category = loaded.categories[0]
+    queries = single.query_count(float(lon[0]), float(lat[0]), category)
+    gm = percentiles_ms(single.report_issue_samples(lon, lat, category, plan.warmup))
+    rp = percentiles_ms(single.route_point_samples(lon, lat, plan.warmup))
+    raw = percentiles_ms(single.raw_samples(lon, lat, plan.warmup))
+    results.add(
+        Row(
+            section,
+            "gridmgr report_issue (route + insert issue + receipts), p99",
+            gm["p99"],
+            "ms",
+            detail=f"p50 {gm['p50']:.2f} · p95 {gm['p95']:.2f} · p99 {gm['p99']:.2f} · "
+            f"max {gm['max']:.2f} ms; {queries} SQL statements per call",
+            target=f"p99 ≤ {SINGLE_P99_MS:g} ms",
+            met=gm["p99"] <= SINGLE_P99_MS,
+            extra=gm | {"queries": queries},
+        )
+    )
+    results.add(
+        Row(
+            section,
+            "gridmgr route_point alone (lookups, nothing written), p99",
+            rp["p99"],
+            "ms",
+            detail=f"p50 {rp['p50']:.2f} · p95 {rp['p95']:.2f} · p99 {rp['p99']:.2f} ms",
+            extra=rp,
+        )
+    )
+    results.add(
+        Row(
+            section,
+            "raw prepared SELECT id FROM gridmgr_zone WHERE active AND ST_Covers(geom, pt), p99",
+            raw["p99"],
+            "ms",
+            ratio=gm["p99"] / raw["p99"],
+            detail=f"p50 {raw['p50']:.2f} · p95 {raw['p95']:.2f} · p99 {raw['p99']:.2f} ms; "
+            f"report_issue p50 ÷ raw p50 = {gm['p50'] / raw['p50']:.1f}×",
+            extra=raw,
+        )
+    )
