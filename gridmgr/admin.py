@@ -190,7 +190,7 @@ class CategoryAdmin(admin.ModelAdmin):
         "limit_unit",
         "is_focus",
     )
-    list_filter = ("kind", "is_focus", "department")
+    list_filter = ("kind", "is_focus", ("department", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("department",)
     search_fields = ("code", "name", "name_en")
     raw_id_fields = ("parent", "department")

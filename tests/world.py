@@ -271,3 +271,17 @@ def build_world() -> World:
         overlap_cell=overlap_cell,
         proj=LocalProjection(116.41),
     )
+
+
+BOSTON_NEIGHBOURHOODS = BOSTON / "boston_neighborhoods_valid.geojson"
+BOSTON_RAW = BOSTON / "boston_neighborhoods.geojson"
+BOSTON_311 = BOSTON / "boston_311_2015_sample5000.geojson"
+BOSTON_STREETS = BOSTON / "boston_common_osm_streets.geojson"
+
+
+def build_boston() -> Region:
+    """A Boston "district" 999999 whose boundary is the union of the (valid) neighbourhoods."""
+    neighbourhoods = read_features(BOSTON_NEIGHBOURHOODS)
+    district = district_feature(neighbourhoods, "999999", "波士顿 / Boston")
+    import_regions([district], level="district", code_field="code", name_field="name")
+    return Region.objects.get(code="999999")

@@ -67,14 +67,15 @@ class GridCommand(BaseCommand):
                 if self.writes and not commit:
                     raise DryRun
         except DryRun:
-            self.stdout.write(
+            # Notices go to stderr: stdout may be carrying the command's data (--output -).
+            self.stderr.write(
                 "试运行：未写入任何数据，加 --commit 写入 / dry run: nothing written; add --commit"
             )
         except GeoDataError as exc:
             raise CommandError(str(exc)) from exc
         else:
             if self.writes:
-                self.stdout.write(self.style.SUCCESS("已写入 / committed"))
+                self.stderr.write(self.style.SUCCESS("已写入 / committed"))
 
     def run(self, **options: Any) -> None:
         raise NotImplementedError

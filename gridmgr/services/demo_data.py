@@ -37,13 +37,13 @@ LAYERS = (
 )
 
 # Sectors: neighbouring sub-districts (9-digit codes), the first one naming the sector.
-SECTORS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
-    ("BK01", "和平里板块", "Hepingli sector", ("110101010", "110101004")),
-    ("BK02", "东直门板块", "Dongzhimen sector", ("110101009", "110101005", "110101003")),
-    ("BK03", "东四板块", "Dongsi sector", ("110101006", "110101002", "110101007")),
-    ("BK04", "东华门板块", "Donghuamen sector", ("110101001", "110101008")),
-    ("BK05", "前门板块", "Qianmen sector", ("110101011", "110101012", "110101013", "110101014")),
-    ("BK06", "天坛板块", "Tiantan sector", ("110101016", "110101015", "110101017")),
+SECTORS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("BK01", "和平里板块", ("110101010", "110101004")),
+    ("BK02", "东直门板块", ("110101009", "110101005", "110101003")),
+    ("BK03", "东四板块", ("110101006", "110101002", "110101007")),
+    ("BK04", "东华门板块", ("110101001", "110101008")),
+    ("BK05", "前门板块", ("110101011", "110101012", "110101013", "110101014")),
+    ("BK06", "天坛板块", ("110101016", "110101015", "110101017")),
 )
 # One stationed cadre per about this many km² of a sector, within these bounds.
 PACKAGE_KM2 = 1.2

@@ -44,9 +44,11 @@ def add_categories(departments: dict[str, Owner]) -> list[Category]:
 
 def sample_points(area: BaseGeometry, n: int, rng: np.random.Generator) -> np.ndarray:
     """n uniform random lon/lat points inside an area (rejection sampling)."""
+    found = np.empty((0, 2))
+    if area.is_empty or n <= 0:
+        return found
     minx, miny, maxx, maxy = area.bounds
     shapely.prepare(area)
-    found = np.empty((0, 2))
     while len(found) < n:
         xy = rng.uniform((minx, miny), (maxx, maxy), size=(4 * n, 2))
         found = np.vstack([found, xy[shapely.contains_xy(area, xy[:, 0], xy[:, 1])]])
@@ -68,8 +70,7 @@ def statuses(age_days: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     lower = 0.0
     for upper, shares in STATUS_BY_AGE:
         idx = np.flatnonzero((age_days >= lower) & (age_days < upper))
-        weights = np.array(list(shares.values()), dtype=float)
-        out[idx] = rng.choice(list(shares), size=len(idx), p=weights / weights.sum())
+        out[idx] = rng.choice(list(shares), size=len(idx), p=_shares(shares))
         lower = upper
     return out
 

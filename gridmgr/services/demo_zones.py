@@ -50,12 +50,12 @@ class People:
     def __init__(self, rng: np.random.Generator) -> None:
         self.rng = rng
         self.names: set[str] = set()
-        self.given = data.given_names()
+        self.surnames, self.given = list(data.SURNAMES), data.given_names()
         self.phones: set[str] = set()
 
     def name(self) -> str:
         while True:
-            name = str(self.rng.choice(list(data.SURNAMES))) + str(self.rng.choice(self.given))
+            name = str(self.rng.choice(self.surnames)) + str(self.rng.choice(self.given))
             if name not in self.names:
                 self.names.add(name)
                 return name
@@ -107,10 +107,10 @@ def polygonal(geom: BaseGeometry) -> MultiPolygon:
 
 def add_sectors(plan: Plan, layer: Layer, subs: dict[str, Region], people: People) -> list[Sector]:
     """The sectors, each the union of neighbouring sub-districts, with a lead and a leader."""
-    members = [[subs[code] for code in s[3]] for s in data.SECTORS]
+    members = [[subs[code] for code in codes] for _, _, codes in data.SECTORS]
     rows = [
         (code, name, union_boundary([shape(r) for r in regions]), None, "")
-        for (code, name, _en, _codes), regions in zip(data.SECTORS, members, strict=True)
+        for (code, name, _codes), regions in zip(data.SECTORS, members, strict=True)
     ]
     zones = save_zones(plan, layer, rows, ImportReport())
     leads = [people.person(f"{regions[0].name}党工委") for regions in members]
@@ -221,10 +221,9 @@ def without_dust(geom: BaseGeometry) -> MultiPolygon:
     parts = []
     for part in polygonal(geom).geoms:
         rings = [Polygon(r) for r in part.interiors]
-        big = areas_m2(rings) >= tolerance if rings else []
-        parts.append(
-            Polygon(part.exterior, [r.exterior for r, b in zip(rings, big, strict=True) if b])
-        )
+        area = areas_m2(rings) if rings else np.zeros(0)
+        holes = [r.exterior for r, a in zip(rings, area, strict=True) if a >= tolerance]
+        parts.append(Polygon(part.exterior, holes))
     return MultiPolygon(parts)
 
 
@@ -318,11 +317,14 @@ class Lattice:
 
 
 def _cut_hole(lattice: Lattice, faults: Faults) -> None:
-    """Retire a 2×2 block of grids: its middle lies beyond the nearest-zone distance (50 m)."""
+    """Retire a 2×2 block of grids, whose middle lies beyond the nearest-zone distance."""
     block = lattice.block(2, 2)
     hole = shapely.union_all([lattice.metres[i] for i in block])
     faults.holes += [lattice.zones[i].code for i in block]
-    faults.spots.append((lattice.lonlat(hole.buffer(-60.0)), 4))
+    # Issues farther than GRIDMGR_NEAREST_ZONE_M from every grid fall back to the territory.
+    middle = hole.buffer(-(float(settings.GRIDMGR_NEAREST_ZONE_M) + 10.0))
+    if not middle.is_empty:
+        faults.spots.append((lattice.lonlat(middle), 4))
     Zone.objects.filter(pk__in=[lattice.zones[i].pk for i in block]).delete()
 
 

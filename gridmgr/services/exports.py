@@ -60,13 +60,18 @@ def export_issues(path: Path | None, fmt: str, out: Any = None) -> int:
         return write(handle)
 
 
+def issue_columns() -> list[str]:
+    """The fields of an exported issue, known before the first row (an empty export has them)."""
+    layers = Layer.objects.order_by("rank", "name").values_list("name", flat=True)
+    head = ["id", "external_id", "lon", "lat", "category", "category_name", "status"]
+    return [*head, *(f"zone_{n}" for n in layers), "in_overlap", "in_blind_spot", "distance_m"]
+
+
 def _write_csv(handle: Any) -> int:
-    writer = None
+    writer = csv.DictWriter(handle, fieldnames=issue_columns())
+    writer.writeheader()
     count = 0
     for record in issue_rows():
-        if writer is None:
-            writer = csv.DictWriter(handle, fieldnames=list(record))
-            writer.writeheader()
         writer.writerow(record)
         count += 1
     return count
