@@ -155,10 +155,20 @@ class RawIndex:
     tree: shapely.STRtree
 
 
-def raw_index(geoms: NDArray[np.object_]) -> RawIndex:
-    geoms = np.asarray(geoms, dtype=object)
-    shapely.prepare(geoms)
-    return RawIndex(geoms, shapely.STRtree(geoms))
+def raw_index(geoms: NDArray[np.object_], threads: int = 2) -> list[RawIndex]:
+    """An STRtree over prepared polygons, one copy per thread.
+
+    GEOS prepared geometries are not thread-safe (libgeos/geos#825): two threads sharing one
+    crash the process now and then, so each thread gets its own copy, as gridmgr's does.
+    """
+    out = []
+    for k in range(threads):
+        own = np.asarray(geoms, dtype=object)
+        if k:
+            own = shapely.from_wkb(shapely.to_wkb(own))
+        shapely.prepare(own)
+        out.append(RawIndex(own, shapely.STRtree(own)))
+    return out
 
 
 def _raw_lookup(index: RawIndex, x: NDArray, y: NDArray) -> NDArray[np.int64]:
@@ -170,15 +180,16 @@ def _raw_lookup(index: RawIndex, x: NDArray, y: NDArray) -> NDArray[np.int64]:
     return out
 
 
-def shapely_lookup(indexes: list[RawIndex], lon: NDArray, lat: NDArray, threads: int = 2) -> list:
-    """Every point against every index, the points split across threads (GEOS frees the GIL)."""
+def shapely_lookup(indexes: list[list[RawIndex]], lon: NDArray, lat: NDArray) -> list:
+    """Every point against every layer, the points split across threads (GEOS frees the GIL)."""
+    threads = len(indexes[0])
     parts = np.array_split(np.arange(len(lon)), threads)
+    found = []
     with ThreadPoolExecutor(threads) as pool:
-        found = [
-            list(pool.map(lambda p, ix=ix: _raw_lookup(ix, lon[p], lat[p]), parts))
-            for ix in indexes
-        ]
-    return [np.concatenate(f) for f in found]
+        for copies in indexes:
+            runs = pool.map(lambda k, c=copies: _raw_lookup(c[k], lon[parts[k]], lat[parts[k]]), range(threads))
+            found.append(np.concatenate(list(runs)))
+    return found
 
 
 # --- arithmetic lattice ----------------------------------------------------------------------

@@ -112,6 +112,18 @@ class ZoneIndex:
         self._rank_pos[order] = np.arange(len(order))
         self._by_rank = self.ids[order]
         self._metres: dict[LocalProjection, shapely.STRtree] = {}
+        # One prepared copy of the zones per extra thread, made on first threaded use.
+        self._copies: list[NDArray[np.object_]] = [self.geoms]
+
+    def _thread_geoms(self, threads: int) -> list[NDArray[np.object_]]:
+        """Return one array of prepared zones per thread, no two sharing a GEOS object."""
+        # GEOS prepared geometries build their indexes lazily and are not thread-safe
+        # (libgeos/geos#825): threads sharing one crash the process (double free) now and then.
+        while len(self._copies) < threads:
+            copy = shapely.from_wkb(shapely.to_wkb(self.geoms))  # WKB keeps every coordinate
+            shapely.prepare(copy)
+            self._copies.append(copy)
+        return self._copies[:threads]
 
     def covering(self, lon: ArrayLike, lat: ArrayLike, threads: int = 2) -> Lookup:
         """Return the covering zone of each point and how many zones' interiors contain it."""
@@ -120,11 +132,19 @@ class ZoneIndex:
             raise GeoDataError("经度与纬度个数不一致", "lon and lat differ in length")
         chunks = [slice(i, i + CHUNK) for i in range(0, len(x), CHUNK)]
         if threads > 1 and len(chunks) > 1:
-            # numpy and GEOS release the GIL, so chunks really run side by side.
+            # numpy and GEOS release the GIL, so chunks really run side by side; thread k takes
+            # chunks k, k + threads, … with its own copy of the zones.
+            copies = self._thread_geoms(threads)
             with ThreadPoolExecutor(threads) as pool:
-                parts = list(pool.map(lambda s: self._chunk(x[s], y[s]), chunks))
+                done = list(
+                    pool.map(
+                        lambda k: [self._chunk(x[s], y[s], copies[k]) for s in chunks[k::threads]],
+                        range(threads),
+                    )
+                )
+            parts = [done[i % threads][i // threads] for i in range(len(chunks))]
         else:
-            parts = [self._chunk(x[s], y[s]) for s in chunks]
+            parts = [self._chunk(x[s], y[s], self.geoms) for s in chunks]
         if not parts:
             return Lookup(np.zeros(0, np.int64), np.zeros(0, np.int16))
         return Lookup(
@@ -132,20 +152,18 @@ class ZoneIndex:
             np.concatenate([p.n_covering for p in parts]),
         )
 
-    def _chunk(self, x: NDArray, y: NDArray) -> Lookup:
-        """Look up one chunk of points."""
+    def _chunk(self, x: NDArray, y: NDArray, geoms: NDArray[np.object_]) -> Lookup:
+        """Look up one chunk of points in `geoms` (self.geoms or a thread's copy of it)."""
         point, zone = self._buckets.pairs(x, y)
         # Grouping pairs by zone keeps each prepared polygon hot in cache: ~5× faster.
         by_zone = np.argsort(zone, kind="stable")
         point, zone = point[by_zone], zone[by_zone]
-        inside = shapely.contains_xy(self.geoms[zone], x[point], y[point])
+        inside = shapely.contains_xy(geoms[zone], x[point], y[point])
         n_inside = np.bincount(point[inside], minlength=len(x))
         # Points in no interior may lie on a border: covers = intersects for a point.
         rest = n_inside[point] == 0
         on_edge = np.zeros(len(point), dtype=bool)
-        on_edge[rest] = shapely.intersects_xy(
-            self.geoms[zone[rest]], x[point[rest]], y[point[rest]]
-        )
+        on_edge[rest] = shapely.intersects_xy(geoms[zone[rest]], x[point[rest]], y[point[rest]])
         hit = inside | on_edge
         best = np.full(len(x), len(self._rank_pos), dtype=np.int64)
         np.minimum.at(best, point[hit], self._rank_pos[zone[hit]])

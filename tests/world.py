@@ -1,7 +1,8 @@
 """The shared small world: a named mini-district of three real Dongcheng sub-districts.
 
-`build_world()` (the `world` fixture of tests/conftest.py) builds it through the services (region import, zone import, grid generation, plan
-activation) in about 0.3 s; pytest-django rolls it back after every test. Its shape:
+`build_world()` (the `world` fixture of tests/conftest.py) builds it through the services
+(region import, zone import, grid generation, plan activation) in about 0.3 s; pytest-django
+rolls it back after every test. Its shape:
 
 - district 110101 "东城迷你区" = 景山 ∪ 东四 ∪ 朝阳门 (real boundaries, fixtures/dongcheng);
 - layer "板块" (sector, rank 0): sectors S1 景山, S2 东四, S3 朝阳门, each with a sector lead
@@ -18,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import shapely
 from django.contrib.gis.geos import Point
@@ -43,9 +45,9 @@ SUBDISTRICT_BORDER = (116.40987, 39.92956)
 TIANANMEN = (116.3975, 39.9087)
 
 
-def shape(geom: object) -> MultiPolygon:
-    """A GEOS geometry (or model field value) as shapely."""
-    return shapely.from_wkb(bytes(geom.wkb))  # type: ignore[attr-defined]
+def shape(geom: Any) -> MultiPolygon:
+    """A GEOS geometry (a model's geometry field) as shapely."""
+    return shapely.from_wkb(bytes(geom.wkb))
 
 
 @dataclass
@@ -61,8 +63,7 @@ class World:
     categories: dict[str, Category]
     gap: Polygon  # the retired cell of 东四
     gap_code: str
-    overlap: Zone  # X01
-    overlap_cell: Zone  # the 景山 cell whose south-east corner X01 is centred on
+    overlap: Zone  # X01, over the corner of four 景山 cells
     proj: LocalProjection
 
     def inside(self, zone: Zone) -> tuple[float, float]:
@@ -268,7 +269,6 @@ def build_world() -> World:
         gap=gap,
         gap_code=gap_code,
         overlap=overlap,
-        overlap_cell=overlap_cell,
         proj=LocalProjection(116.41),
     )
 

@@ -18,8 +18,8 @@ import pyarrow.csv as pacsv
 import shapely
 from django.conf import settings
 from django.db import connection
-from geodata.lookup import ZoneIndex
 
+from geodata.lookup import ZoneIndex
 from geodata.measure import LocalProjection
 from gridmgr.models.issues import Rule
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.gis.geos import Point
-
 from django.db import transaction
 from django.utils import timezone
 

@@ -19,7 +19,6 @@ from tests.world import (
     full_cells,
     own,
     shape,
-    square_zone,
 )
 
 
@@ -98,9 +97,16 @@ def test_point_on_the_overlap_border_inside_a_cell_goes_to_the_cell(world: World
 
 
 def test_overlap_of_equal_areas_goes_to_the_lowest_code(world: World) -> None:
-    twin = square_zone(world.plan, world.grid, "X00", world.inside(world.overlap), 0)
-    twin.geom, twin.area_m2 = world.overlap.geom, world.overlap.area_m2
-    twin.save()
+    x01 = world.overlap
+    Zone.objects.create(
+        plan=x01.plan,
+        layer=x01.layer,
+        code="X00",
+        name="X01 的孪生",
+        geom=x01.geom,
+        area_m2=x01.area_m2,
+        active=True,
+    )
     lon, lat = world.move(*world.inside(world.overlap), -30, 30)
     issue = report_issue(lon, lat, world.categories["parking"])
     assert issue.zone.code == "X00"

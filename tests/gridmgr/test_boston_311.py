@@ -12,10 +12,10 @@ import shapely
 from django.core.management import call_command
 from shapely.geometry import shape as geojson_shape
 
+from geodata.readers import read_features
 from gridmgr.models import Issue, Layer, Owner, Ownership, Plan, Region, Zone
 from gridmgr.services.imports import import_zones
 from gridmgr.services.plans import activate_plan
-from geodata.readers import read_features
 from tests.world import BOSTON_311, BOSTON_NEIGHBOURHOODS, make_owner, own
 
 GEOD = pyproj.Geod(ellps="WGS84")
@@ -67,9 +67,21 @@ def test_boston_311_requests_land_in_their_neighbourhood(boston: Region) -> None
     load_plan(boston)
     out = io.StringIO()
     call_command(
-        "import_issues", str(BOSTON_311), "--lon-field", "lon", "--lat-field", "lat",
-        "--category-field", "type", "--id-field", "case_id", "--create-categories",
-        "--skip-invalid", "--commit", stdout=out, stderr=io.StringIO(),
+        "import_issues",
+        str(BOSTON_311),
+        "--lon-field",
+        "lon",
+        "--lat-field",
+        "lat",
+        "--category-field",
+        "type",
+        "--id-field",
+        "case_id",
+        "--create-categories",
+        "--skip-invalid",
+        "--commit",
+        stdout=out,
+        stderr=io.StringIO(),
     )
     case_ids, codes, overlaps = expected_codes()
     landed = dict(Issue.objects.values_list("external_id", "zone__code"))

@@ -22,8 +22,10 @@ SQUARE = [[X0, Y0], [X0 + D, Y0], [X0 + D, Y0 + D], [X0, Y0 + D], [X0, Y0]]
 
 BAD_GEOMETRIES: dict[str, tuple[dict[str, Any] | None, str]] = {
     "self-intersection": (
-        {"type": "Polygon", "coordinates": [[[X0, Y0], [X0 + D, Y0 + D], [X0 + D, Y0],
-                                             [X0, Y0 + D], [X0, Y0]]]},
+        {
+            "type": "Polygon",
+            "coordinates": [[[X0, Y0], [X0 + D, Y0 + D], [X0 + D, Y0], [X0, Y0 + D], [X0, Y0]]],
+        },
         "self-intersection",
     ),
     "too few points": (
@@ -61,15 +63,27 @@ def write_geojson(path: Path, features: list[tuple[dict[str, Any], dict | None]]
 
 def import_zones(path: Path) -> None:
     call_command(
-        "import_zones", str(path), "--plan", "坏数据", "--layer", "单元网格", "--code-field",
-        "code", "--name-field", "name", "--commit", stdout=io.StringIO(), stderr=io.StringIO(),
+        "import_zones",
+        str(path),
+        "--plan",
+        "坏数据",
+        "--layer",
+        "单元网格",
+        "--code-field",
+        "code",
+        "--name-field",
+        "name",
+        "--commit",
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
     )
 
 
 def nothing_written() -> bool:
-    return not Plan.objects.filter(name="坏数据").exists() and not Zone.objects.filter(
-        plan__name="坏数据"
-    ).exists()
+    return (
+        not Plan.objects.filter(name="坏数据").exists()
+        and not Zone.objects.filter(plan__name="坏数据").exists()
+    )
 
 
 @pytest.mark.parametrize("case", list(BAD_GEOMETRIES))
@@ -92,8 +106,10 @@ def test_a_bad_zone_geometry_is_refused_naming_the_feature(
 
 
 def test_every_bad_feature_is_listed_at_once(world: World, tmp_path: Path) -> None:
-    features = [({"code": f"Z{k}", "name": name}, BAD_GEOMETRIES[name][0])
-                for k, name in enumerate(["line", "swapped", "self-intersection"], start=1)]
+    features = [
+        ({"code": f"Z{k}", "name": name}, BAD_GEOMETRIES[name][0])
+        for k, name in enumerate(["line", "swapped", "self-intersection"], start=1)
+    ]
     with pytest.raises(CommandError) as caught:
         import_zones(write_geojson(tmp_path / "zones.geojson", features))
     message = str(caught.value)
@@ -106,9 +122,12 @@ def test_every_bad_feature_is_listed_at_once(world: World, tmp_path: Path) -> No
 def test_a_repeated_zone_code_is_refused(world: World, tmp_path: Path) -> None:
     good = {"type": "Polygon", "coordinates": [SQUARE]}
     path = write_geojson(
-        tmp_path / "zones.geojson", [({"code": "Z1", "name": "甲"}, good), ({"code": "Z1", "name": "乙"}, good)]
+        tmp_path / "zones.geojson",
+        [({"code": "Z1", "name": "甲"}, good), ({"code": "Z1", "name": "乙"}, good)],
     )
-    with pytest.raises(CommandError, match=r"feature 2 \(乙\): zone code 'Z1' is empty or repeated"):
+    with pytest.raises(
+        CommandError, match=r"feature 2 \(乙\): zone code 'Z1' is empty or repeated"
+    ):
         import_zones(path)
     assert nothing_written()
 
@@ -124,9 +143,13 @@ def test_a_file_in_an_unknown_crs_is_refused(world: World, tmp_path: Path) -> No
     path = tmp_path / "swiss.gpkg"
     square = shapely.box(2_600_000, 1_200_000, 2_600_100, 1_200_100)
     pyogrio.raw.write(
-        path, np.array([shapely.to_wkb(square)], dtype=object),
-        [np.array(["Z1"], dtype=object), np.array(["瑞士"], dtype=object)], ["code", "name"],
-        driver="GPKG", geometry_type="Polygon", crs="EPSG:2056",
+        path,
+        np.array([shapely.to_wkb(square)], dtype=object),
+        [np.array(["Z1"], dtype=object), np.array(["瑞士"], dtype=object)],
+        ["code", "name"],
+        driver="GPKG",
+        geometry_type="Polygon",
+        crs="EPSG:2056",
     )
     with pytest.raises(CommandError, match="unsupported coordinate reference system EPSG:2056"):
         import_zones(path)
@@ -146,8 +169,18 @@ def test_a_bad_region_geometry_is_refused_naming_the_feature(world: World, tmp_p
         [({"code": "110101099", "name": "坏街道"}, BAD_GEOMETRIES["self-intersection"][0])],
     )
     with pytest.raises(CommandError, match=r"feature 1 \(坏街道\): self-intersection"):
-        call_command("import_regions", str(path), "--level", "subdistrict", "--code-field",
-                     "code", "--name-field", "name", "--commit", stdout=io.StringIO())
+        call_command(
+            "import_regions",
+            str(path),
+            "--level",
+            "subdistrict",
+            "--code-field",
+            "code",
+            "--name-field",
+            "name",
+            "--commit",
+            stdout=io.StringIO(),
+        )
     assert not Region.objects.filter(code="110101099").exists()
 
 
@@ -158,8 +191,17 @@ def write_rows(path: Path, lines: list[str]) -> Path:
 
 def import_issues(path: Path) -> None:
     call_command(
-        "import_issues", str(path), "--lon-field", "lon", "--lat-field", "lat",
-        "--category-field", "category", "--commit", stdout=io.StringIO(), stderr=io.StringIO(),
+        "import_issues",
+        str(path),
+        "--lon-field",
+        "lon",
+        "--lat-field",
+        "lat",
+        "--category-field",
+        "category",
+        "--commit",
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
     )
 
 

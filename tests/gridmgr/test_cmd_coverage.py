@@ -28,7 +28,12 @@ def test_json_to_stdout_is_parseable_and_has_one_report_per_layer(world: World) 
     assert grid["region"] == "110101"
     assert len(grid["blind"]) == 1 and len(grid["overlaps"]) == 4
     assert grid["blind"][0]["area_m2"] == pytest.approx(40_000, rel=1e-3)
-    assert {r["code"] for r in grid["by_region"]} == {"110101", "110101002", "110101006", "110101007"}
+    assert {r["code"] for r in grid["by_region"]} == {
+        "110101",
+        "110101002",
+        "110101006",
+        "110101007",
+    }
     assert "coverage" in err and "dry run" in err
 
 
@@ -52,8 +57,9 @@ def test_geojson_file_has_the_blind_spot_and_the_overlaps_as_features(
     world: World, tmp_path: Path
 ) -> None:
     path = tmp_path / "coverage.geojson"
-    out, _ = run("--region", "110101", "--layer", "单元网格", "--format", "geojson",
-                 "--output", str(path))
+    out, _ = run(
+        "--region", "110101", "--layer", "单元网格", "--format", "geojson", "--output", str(path)
+    )
     data = json.loads(path.read_text(encoding="utf-8"))
     assert data["type"] == "FeatureCollection"
     kinds = sorted(f["properties"]["kind"] for f in data["features"])
@@ -73,7 +79,9 @@ def test_csv_has_one_row_per_layer_with_the_figures(world: World, tmp_path: Path
     assert [r["layer"] for r in rows] == ["板块", "单元网格"]
     grid = rows[1]
     assert (grid["blind_count"], grid["overlap_count"]) == ("1", "4")
-    assert float(grid["coverage_pct"]) == pytest.approx(100 * (1 - 40_000 / float(grid["total_m2"])), abs=1e-3)
+    assert float(grid["coverage_pct"]) == pytest.approx(
+        100 * (1 - 40_000 / float(grid["total_m2"])), abs=1e-3
+    )
     assert float(rows[0]["blind_m2"]) == pytest.approx(0, abs=1.0)
 
 

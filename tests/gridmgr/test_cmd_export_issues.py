@@ -39,8 +39,18 @@ def issues(world: World, settings) -> dict[str, Issue]:
 
 
 COLUMNS = [
-    "id", "external_id", "lon", "lat", "category", "category_name", "status",
-    "zone_板块", "zone_单元网格", "in_overlap", "in_blind_spot", "distance_m",
+    "id",
+    "external_id",
+    "lon",
+    "lat",
+    "category",
+    "category_name",
+    "status",
+    "zone_板块",
+    "zone_单元网格",
+    "in_overlap",
+    "in_blind_spot",
+    "distance_m",
 ]
 
 
@@ -60,12 +70,20 @@ def test_csv_has_one_row_per_issue_with_zones_per_layer_and_flags(
     assert float(plain["lat"]) == pytest.approx(issues["plain"].location.y, abs=1e-7)
     assert plain["zone_板块"] == "S3"
     assert plain["zone_单元网格"] == issues["plain"].zone.code
-    assert (plain["in_overlap"], plain["in_blind_spot"], plain["distance_m"]) == ("False", "False", "")
+    assert (plain["in_overlap"], plain["in_blind_spot"], plain["distance_m"]) == (
+        "False",
+        "False",
+        "",
+    )
     overlap = rows[issues["overlap"].pk]
     assert (overlap["external_id"], overlap["category"]) == ("", "0101")
     assert (overlap["zone_单元网格"], overlap["in_overlap"]) == ("X01", "True")
     blind = rows[issues["blind"].pk]
-    assert (blind["zone_板块"], blind["zone_单元网格"], blind["in_blind_spot"]) == ("S2", "", "True")
+    assert (blind["zone_板块"], blind["zone_单元网格"], blind["in_blind_spot"]) == (
+        "S2",
+        "",
+        "True",
+    )
     near = rows[issues["near"].pk]
     assert float(near["distance_m"]) == pytest.approx(20.0, abs=0.5)
     assert near["zone_单元网格"] != ""

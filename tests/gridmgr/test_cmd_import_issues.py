@@ -11,6 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from geodata.coords import from_wgs84
+from geodata.measure import distance_m
 from gridmgr.models import Category, Issue, Routing
 from gridmgr.models.issues import Rule
 from tests.world import TIANANMEN, World, full_cells
@@ -76,8 +77,18 @@ def test_geojson_points_are_read_from_their_geometry(world: World, tmp_path: Pat
     ]
     path = tmp_path / "issues.geojson"
     path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), "utf-8")
-    run(str(path), "--lon-field", "lon", "--lat-field", "lat", "--category-field", "type",
-        "--id-field", "case", "--commit")
+    run(
+        str(path),
+        "--lon-field",
+        "lon",
+        "--lat-field",
+        "lat",
+        "--category-field",
+        "type",
+        "--id-field",
+        "case",
+        "--commit",
+    )
     issue = Issue.objects.get(external_id="G1")
     assert issue.zone == full_cells(world.subs["S3"], world.grid)[1]
     assert issue.category.code == "0201"
@@ -97,12 +108,14 @@ def test_gcj02_coordinates_are_converted_to_wgs84(world: World, tmp_path: Path) 
         assert issue.zone == full_cells(world.subs["S3"], world.grid)[k]
 
 
-def test_unconverted_gcj02_lands_hundreds_of_metres_away(world: World, tmp_path: Path) -> None:
+def test_gcj02_read_as_wgs84_lands_hundreds_of_metres_away(world: World, tmp_path: Path) -> None:
+    # Why --coord-sys matters: the same row without it lands in another cell, or outside.
     rows = good_rows(world, 1)
-    glon, glat = from_wgs84(rows[0]["lon"], rows[0]["lat"], "gcj02")
+    lon, lat = rows[0]["lon"], rows[0]["lat"]
+    glon, glat = from_wgs84(lon, lat, "gcj02")
+    assert 300 < distance_m(lon, lat, glon, glat) < 700
     rows[0]["lon"], rows[0]["lat"] = float(glon), float(glat)
-    path = write_csv(tmp_path / "gcj.csv", rows)
-    run(str(path), *FIELDS, "--skip-invalid", "--commit")
+    run(str(write_csv(tmp_path / "gcj.csv", rows)), *FIELDS, "--skip-invalid", "--commit")
     issue = Issue.objects.first()
     assert issue is None or issue.zone != full_cells(world.subs["S3"], world.grid)[0]
 
@@ -186,3 +199,35 @@ def test_a_missing_category_field_is_named(world: World, tmp_path: Path) -> None
     path = write_csv(tmp_path / "issues.csv", good_rows(world))
     with pytest.raises(CommandError, match="no category field 'type'"):
         run(str(path), "--lon-field", "lon", "--lat-field", "lat", "--category-field", "type")
+
+
+def test_importing_the_same_file_twice_refuses_the_ids_already_imported(
+    world: World, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "issues.csv", good_rows(world, 2))
+    run(str(path), *FIELDS, "--id-field", "id", "--commit")
+    with pytest.raises(CommandError) as caught:
+        run(str(path), *FIELDS, "--id-field", "id", "--commit")
+    assert "row 1: 编号重复或已导入 / external id repeated or imported: R0" in str(caught.value)
+    assert "row 2:" in str(caught.value)
+    assert Issue.objects.count() == 2
+
+
+def test_a_repeated_id_in_the_file_is_refused_blank_ids_are_not(
+    world: World, tmp_path: Path
+) -> None:
+    rows = good_rows(world, 3)
+    rows[1]["id"] = "R0"
+    rows.append({**rows[2], "id": ""})
+    rows.append({**rows[2], "id": ""})
+    path = write_csv(tmp_path / "issues.csv", rows)
+    out = run(str(path), *FIELDS, "--id-field", "id", "--skip-invalid", "--commit")
+    assert "skipped row 2: 编号重复或已导入 / external id repeated or imported: R0" in out
+    assert "5 rows, 4 assigned, 1 refused" in out
+    assert Issue.objects.filter(external_id=None).count() == 2
+
+
+def test_a_missing_id_field_is_named(world: World, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "issues.csv", good_rows(world))
+    with pytest.raises(CommandError, match="no id field 'case_id'"):
+        run(str(path), *FIELDS, "--id-field", "case_id")

@@ -40,8 +40,16 @@ def district_file(tmp_path: Path) -> Path:
 
 
 def import_district(tmp_path: Path) -> None:
-    run(str(district_file(tmp_path)), "--level", "district", "--code-field", "code",
-        "--name-field", "name", "--commit")
+    run(
+        str(district_file(tmp_path)),
+        "--level",
+        "district",
+        "--code-field",
+        "code",
+        "--name-field",
+        "name",
+        "--commit",
+    )
 
 
 SUBDISTRICT_ARGS = ("--level", "subdistrict", "--code-field", "code12", "--name-field", "name")
@@ -49,8 +57,15 @@ SUBDISTRICT_ARGS = ("--level", "subdistrict", "--code-field", "code12", "--name-
 
 @pytest.mark.django_db
 def test_without_commit_nothing_is_written(tmp_path: Path) -> None:
-    out = run(str(district_file(tmp_path)), "--level", "district", "--code-field", "code",
-              "--name-field", "name")
+    out = run(
+        str(district_file(tmp_path)),
+        "--level",
+        "district",
+        "--code-field",
+        "code",
+        "--name-field",
+        "name",
+    )
     assert "1 created" in out and "dry run" in out
     assert Region.objects.count() == 0
 
@@ -111,12 +126,18 @@ def test_parent_can_be_given_on_the_command_line(tmp_path: Path) -> None:
 @pytest.mark.django_db
 def test_a_missing_field_is_named_with_the_fields_present(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="the input has no field 'adcode'.*code12"):
-        run(str(DONGCHENG), "--level", "subdistrict", "--code-field", "adcode",
-            "--name-field", "name")
+        run(
+            str(DONGCHENG),
+            "--level",
+            "subdistrict",
+            "--code-field",
+            "adcode",
+            "--name-field",
+            "name",
+        )
 
 
 @pytest.mark.django_db
 def test_a_code_of_the_wrong_length_is_refused(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="code '110101001000' is not a 6-digit district code"):
-        run(str(DONGCHENG), "--level", "district", "--code-field", "code12",
-            "--name-field", "name")
+        run(str(DONGCHENG), "--level", "district", "--code-field", "code12", "--name-field", "name")

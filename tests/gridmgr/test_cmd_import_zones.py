@@ -11,8 +11,16 @@ from geodata.readers import read_features
 from gridmgr.models import Layer, Plan, Region, Zone
 from tests.world import BOSTON_NEIGHBOURHOODS, BOSTON_RAW, shape
 
-ARGS = ("--plan", "波士顿方案", "--layer", "街区", "--code-field", "Neighborhood_ID",
-        "--name-field", "Name")
+ARGS = (
+    "--plan",
+    "波士顿方案",
+    "--layer",
+    "街区",
+    "--code-field",
+    "Neighborhood_ID",
+    "--name-field",
+    "Name",
+)
 
 
 def run(*args: str) -> str:

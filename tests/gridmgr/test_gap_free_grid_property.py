@@ -76,9 +76,7 @@ def interiors_containing(lon: float, lat: float) -> int:
 @given(
     name=st.sampled_from(sorted(SECTORS)),
     cell_m=st.floats(min_value=100.0, max_value=500.0),
-    spots=st.lists(
-        st.tuples(st.floats(0.0, 1.0), st.floats(0.0, 1.0)), min_size=1, max_size=25
-    ),
+    spots=st.lists(st.tuples(st.floats(0.0, 1.0), st.floats(0.0, 1.0)), min_size=1, max_size=25),
 )
 def test_every_point_of_a_gap_free_grid_gets_one_cell_and_no_flags(
     name: str, cell_m: float, spots: list[tuple[float, float]]

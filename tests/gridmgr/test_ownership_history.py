@@ -42,9 +42,7 @@ def test_zone_at_a_date_is_the_zone_of_the_plan_active_then(world: World) -> Non
 
 def test_the_switch_instant_belongs_to_the_new_plan(world: World) -> None:
     _, cell, spot = history(world)
-    assert list(Zone.objects.filter(layer=world.grid).at(on("2026-02-01")).covering(spot)) == [
-        cell
-    ]
+    assert list(Zone.objects.filter(layer=world.grid).at(on("2026-02-01")).covering(spot)) == [cell]
 
 
 def test_a_layer_activated_later_had_no_zone_then(world: World) -> None:

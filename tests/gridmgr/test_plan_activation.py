@@ -69,7 +69,11 @@ def test_preview_of_a_plan_that_moves_nobody_reports_zero(world: World) -> None:
     same = Plan.objects.create(name="同样的板块")
     for zone in Zone.objects.filter(plan=world.plan, layer=world.sector):
         copy = Zone.objects.create(
-            plan=same, layer=world.sector, code=zone.code, name=zone.name, geom=zone.geom,
+            plan=same,
+            layer=world.sector,
+            code=zone.code,
+            name=zone.name,
+            geom=zone.geom,
             area_m2=zone.area_m2,
         )
         Ownership.objects.create(owner=zone.ownerships.get().owner, zone=copy, role="sector_lead")

@@ -75,12 +75,14 @@ def test_bulk_receipts_equal_single_receipts(world: World, settings) -> None:
     )
     bulk_ids = insert_batch(batch, route_batch(batch)).tolist()
     fields = ("layer_id", "zone_id", "plan_id", "owner_id", "rule")
-    for one, many in zip(singles, Issue.objects.filter(pk__in=bulk_ids).order_by("id"), strict=True):
+    for one, many in zip(
+        singles, Issue.objects.filter(pk__in=bulk_ids).order_by("id"), strict=True
+    ):
         a = list(one.routings.order_by("layer__rank").values_list(*fields))
         b = list(many.routings.order_by("layer__rank").values_list(*fields))
         assert a == b
         for x, y in zip(distances(one), distances(many), strict=True):
             assert x == y or x == pytest.approx(y, abs=0.05)
         assert abs(many.routings.first().routed_at - timezone.now()) < dt.timedelta(minutes=1)
-    assert [i.rule for i in Routing.objects.filter(issue_id__in=bulk_ids, layer=world.grid)
-            .order_by("issue_id")] == [Rule.COVERS, Rule.NEAREST, Rule.FALLBACK, Rule.OVERLAP]
+    grid = Routing.objects.filter(issue_id__in=bulk_ids, layer=world.grid).order_by("issue_id")
+    assert [r.rule for r in grid] == [Rule.COVERS, Rule.NEAREST, Rule.FALLBACK, Rule.OVERLAP]

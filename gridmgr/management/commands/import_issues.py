@@ -11,7 +11,13 @@ from gridmgr.errors import GridError
 from gridmgr.management.base import GridCommand, coord_sys
 from gridmgr.services.bulk import BulkRouter
 from gridmgr.services.imports import MAX_REPORTED
-from gridmgr.services.intake import CategoryResolver, IssueBatch, insert_batch
+from gridmgr.services.intake import (
+    CategoryResolver,
+    IssueBatch,
+    clashing_ids,
+    external_ids,
+    insert_batch,
+)
 
 CHUNK = 200_000
 
@@ -75,13 +81,28 @@ class Command(GridCommand):
         for row in np.flatnonzero((cats < 0) & table.ok):
             refused.append((int(row) + 1, f"未知类别 / unknown category: {values[row]}"))
         ok = table.ok & (cats >= 0)
-        self.rows = np.flatnonzero(ok) + 1
         ids: list[str | None] | None = None
         if options.get("id_field"):
-            ids = [str(v) for v in np.asarray(table.columns[options["id_field"]], dtype=str)[ok]]
+            ids, ok = self._ids(table, options["id_field"], ok, refused)
+        self.rows = np.flatnonzero(ok) + 1
         batch = IssueBatch(table.lon[ok], table.lat[ok], cats[ok], deps[ok], external_id=ids)
         self.created = resolver.created or []
         return batch, refused
+
+    def _ids(
+        self, table: PointTable, field: str, ok: np.ndarray, refused: list
+    ) -> tuple[list[str | None], np.ndarray]:
+        """The external ids of the usable rows; rows repeating an id are refused."""
+        if field not in table.columns:
+            raise GridError(f"没有编号字段“{field}”", f"no id field '{field}'")
+        ids = external_ids(table.columns[field])
+        clash = clashing_ids(ids, ok)
+        for row in np.flatnonzero(clash):
+            refused.append(
+                (int(row) + 1, f"编号重复或已导入 / external id repeated or imported: {ids[row]}")
+            )
+        ok = ok & ~clash
+        return [ids[r] for r in np.flatnonzero(ok)], ok
 
     def _summary(self, total: int, written: int, refused: list, routes: Any) -> None:
         blind = int(routes.in_blind_spot().sum())
