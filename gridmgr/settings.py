@@ -21,6 +21,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.gis",
     "leaflet",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "rest_framework_gis",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "gridmgr",
 ]
 
@@ -98,3 +104,45 @@ GRIDMGR_SLIVER_M2 = env_float("GRIDMGR_SLIVER_M2", 1.0)
 GRIDMGR_GRID_CODE_SCHEME = env_str("GRIDMGR_GRID_CODE_SCHEME", "15")
 # Threads used by bulk point-in-zone lookups.
 GRIDMGR_LOOKUP_THREADS = env_int("GRIDMGR_LOOKUP_THREADS", 2)
+
+# --- closed loop, intake and APIs (issue 4) ---
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+MEDIA_URL = "/media/"
+# Largest accepted photo (bytes); JPEG, PNG and WebP only.
+GRIDMGR_PHOTO_MAX_BYTES = env_int("GRIDMGR_PHOTO_MAX_BYTES", 8 * 1024 * 1024)
+# Working calendar: weekdays (1 = Monday) and working periods of a day, local time.
+GRIDMGR_WORKDAYS = [int(d) for d in env_list("GRIDMGR_WORKDAYS", ["1", "2", "3", "4", "5"])]
+GRIDMGR_WORKING_HOURS = env_list("GRIDMGR_WORKING_HOURS", ["08:30-12:00", "13:30-17:30"])
+# A new issue of the same category this close (metres) to an open one within this many hours
+# is offered as a duplicate.
+GRIDMGR_DUPLICATE_RADIUS_M = env_float("GRIDMGR_DUPLICATE_RADIUS_M", 30.0)
+GRIDMGR_DUPLICATE_HOURS = env_float("GRIDMGR_DUPLICATE_HOURS", 72.0)
+# Repeat problems: at least N issues of one category within R metres over D days.
+GRIDMGR_REPEAT_RADIUS_M = env_float("GRIDMGR_REPEAT_RADIUS_M", 50.0)
+GRIDMGR_REPEAT_DAYS = env_int("GRIDMGR_REPEAT_DAYS", 90)
+GRIDMGR_REPEAT_MIN = env_int("GRIDMGR_REPEAT_MIN", 3)
+
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "gridmgr@localhost")
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 100,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "gridmgr API",
+    "DESCRIPTION": "网格化管理平台接口 / District grid management API",
+    "VERSION": "1.0.0",
+    # Swagger UI and ReDoc served from the installed sidecar package: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SERVE_INCLUDE_SCHEMA": False,
+}

@@ -1,11 +1,17 @@
 """URL configuration of gridmgr."""
 
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from gridmgr import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
+    path("api/", include("gridmgr.api.urls")),
+    path("open311/", include("gridmgr.open311.urls")),
+    path("", include("gridmgr.web.urls")),
+    *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
 ]

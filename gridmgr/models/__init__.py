@@ -1,5 +1,7 @@
 """Models of gridmgr."""
 
+from gridmgr.models.accounts import Account, AccountRole
+from gridmgr.models.cases import ApiKey, CalendarDay, Notification, Photo, Transition
 from gridmgr.models.coverage import CoverageSnapshot
 from gridmgr.models.issues import Category, Issue, Routing
 from gridmgr.models.owners import Owner, Ownership, Station
@@ -7,6 +9,13 @@ from gridmgr.models.regions import Region
 from gridmgr.models.zones import GridCode, Layer, Plan, PlanActivation, Zone
 
 __all__ = [
+    "Account",
+    "AccountRole",
+    "ApiKey",
+    "CalendarDay",
+    "Notification",
+    "Photo",
+    "Transition",
     "Category",
     "CoverageSnapshot",
     "GridCode",

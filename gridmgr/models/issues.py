@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.gis.db import models
 from django.utils import timezone
 
@@ -96,6 +97,26 @@ class Issue(models.Model):
     in_blind_spot = models.BooleanField(default=False)
     distance_m = models.FloatField(null=True, blank=True)
     routed_at = models.DateTimeField(null=True, blank=True)
+    # The closed loop (issue 4): tracking, deadlines, escalation, merging.
+    tracking_number = models.CharField(max_length=20, null=True, blank=True, unique=True)
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    reporter_name = models.CharField(max_length=100, blank=True)
+    reporter_contact = models.CharField(max_length=100, blank=True)
+    address = models.CharField(max_length=200, blank=True)
+    registered_at = models.DateTimeField(null=True, blank=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    escalation_level = models.PositiveSmallIntegerField(default=0)
+    rework_count = models.PositiveSmallIntegerField(default=0)
+    suspended_from = models.CharField(max_length=12, blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged"
+    )
 
     class Meta:
         ordering = ["-reported_at", "-id"]

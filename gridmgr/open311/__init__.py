@@ -1,0 +1,1 @@
+"""open311 package of gridmgr."""

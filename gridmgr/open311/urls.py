@@ -1,0 +1,5 @@
+"""URLs of the open311 package."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []
