@@ -3,7 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(postgresql postgresql-contrib gdal-bin libgdal-dev python3-venv)
+APT_PACKAGES=(postgresql postgresql-contrib gdal-bin libgdal-dev python3-venv chromium fonts-noto-cjk
+  poppler-utils)
 
 apt_missing() {
   local missing=()
@@ -47,12 +48,29 @@ install_python() {
   fi
 }
 
+install_npm() {
+  if ! command -v npm >/dev/null 2>&1; then
+    if [ "$(id -u)" = "0" ]; then
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+    fi
+  fi
+  local stamp=node_modules/.installed
+  local want
+  want=$(sha256sum package-lock.json | cut -c1-16)
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    echo "== npm: installing browser assets"
+    npm ci --no-audit --no-fund --silent
+    echo "$want" > "$stamp"
+  fi
+}
+
 if [ "$(id -u)" = "0" ]; then
   install_apt
 else
   echo "(not root: skipping apt; make sure PostGIS and GDAL are installed)"
 fi
 install_python
+install_npm
 if [ -z "${DATABASE_URL:-}" ]; then
   bash .ci/db.sh start
 fi

@@ -51,7 +51,7 @@ def make_points(world: World, n: int, categories: list[str], path: Path, seed: i
 
 def reset_issues() -> None:
     """Empty the issue tables (untimed, between repeats) and checkpoint if allowed."""
-    execute("TRUNCATE gridmgr_routing, gridmgr_issue RESTART IDENTITY")
+    execute("TRUNCATE gridmgr_routing, gridmgr_issue RESTART IDENTITY CASCADE")
     # Only a superuser may checkpoint: on a foreign server, skip it.
     with contextlib.suppress(DatabaseError):
         execute("CHECKPOINT")

@@ -77,6 +77,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+# Browser libraries (Leaflet, Geoman, …) installed by npm from package-lock.json, served locally.
+STATICFILES_DIRS = [("vendor", BASE_DIR / "node_modules")]
 LOGIN_URL = "/admin/login/"
 
 # The admin's map widget: django-leaflet serves Leaflet from its own static files (no CDN).
