@@ -79,7 +79,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 # Browser libraries (Leaflet, Geoman, …) installed by npm from package-lock.json, served locally.
 STATICFILES_DIRS = [("vendor", BASE_DIR / "node_modules")]
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
 
 # The admin's map widget: django-leaflet serves Leaflet from its own static files (no CDN).
 # No base map unless GRIDMGR_TILES_URL names one (an internal tile server, {z}/{x}/{y}):

@@ -10,6 +10,7 @@ from gridmgr import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include("gridmgr.api.urls")),
     path("open311/", include("gridmgr.open311.urls")),
     path("", include("gridmgr.web.urls")),

@@ -162,3 +162,31 @@ def test_home_page_renders_without_any_data(client: Client) -> None:
     response = client.get("/")
     assert response.status_code == 200
     assert "load_demo" in response.content.decode()
+
+
+@pytest.mark.usefixtures("demo")
+class TestDemoAccounts:
+    """One demo login per role, each acting as a real owner."""
+
+    def test_demo_admin_creates_one_account_per_role_with_real_owners(self) -> None:
+        from gridmgr.models import Account, AccountRole
+
+        out = StringIO()
+        call_command("demo_admin", stdout=out)
+        roles = dict(Account.objects.values_list("user__username", "role"))
+        assert set(roles.values()) == set(AccountRole.values)
+        for username in roles:
+            assert username in out.getvalue()
+        worker = Account.objects.get(role=AccountRole.GRID_WORKER)
+        assert Ownership.objects.filter(owner=worker.owner, role="grid_worker").exists()
+        lead = Account.objects.get(role=AccountRole.SECTOR_LEAD)
+        assert Ownership.objects.filter(owner=lead.owner, role="sector_lead").exists()
+        dept = Account.objects.get(role=AccountRole.DEPARTMENT)
+        assert dept.owner is not None and dept.owner.kind == "department"
+
+    def test_demo_admin_twice_keeps_one_account_each(self) -> None:
+        from gridmgr.models import Account
+
+        call_command("demo_admin", stdout=StringIO())
+        call_command("demo_admin", stdout=StringIO())
+        assert Account.objects.count() == 8
