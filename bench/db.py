@@ -23,9 +23,14 @@ def bench_url(url: str, name: str = BENCH_DB) -> str:
 
 
 def _connect_args(url: str, dbname: str) -> dict[str, Any]:
-    cfg = dj_database_url.parse(url)
+    cfg: dict[str, Any] = dict(dj_database_url.parse(url))
     args: dict[str, Any] = {"dbname": dbname, "autocommit": True}
-    for key, arg in (("HOST", "host"), ("PORT", "port"), ("USER", "user"), ("PASSWORD", "password")):
+    for key, arg in (
+        ("HOST", "host"),
+        ("PORT", "port"),
+        ("USER", "user"),
+        ("PASSWORD", "password"),
+    ):
         if cfg.get(key):
             args[arg] = str(cfg[key])
     return args

@@ -9,7 +9,6 @@ import numpy as np
 import shapely
 from django.utils import timezone
 from numpy.typing import NDArray
-from shapely.geometry.base import BaseGeometry
 
 from bench.db import copy_rows, execute
 from bench.world import DISTRICT_CODE, Grid, World
@@ -59,7 +58,7 @@ def _owners(prefix: str, n: int, kind: str = "person") -> NDArray[np.int64]:
     return ids
 
 
-def _ownerships(owners: NDArray, role: str, *, zones: NDArray | None = None) -> None:
+def _ownerships(owners: NDArray, role: str, *, zones: NDArray) -> None:
     copy_rows(
         "gridmgr_ownership",
         ["role", "valid_from", "owner_id", "zone_id"],
@@ -127,7 +126,7 @@ def _deepest_region(geoms: NDArray[np.object_], loaded: Loaded, world: World) ->
     return ids
 
 
-def _parent_of(geoms: NDArray[np.object_], parents: list[BaseGeometry], ids: NDArray) -> NDArray:
+def _parent_of(geoms: NDArray[np.object_], parents: NDArray[np.object_], ids: NDArray) -> NDArray:
     """The parent zone id holding each zone's inner point (-1 if none)."""
     inner = shapely.point_on_surface(geoms)
     pt, par = shapely.STRtree(np.asarray(parents, dtype=object)).query(inner, predicate="within")
@@ -215,7 +214,9 @@ def load_world(world: World, grid: Grid) -> Loaded:
     none = np.full(len(sectors), -1, dtype=np.int64)
     s_ids = load_zones(loaded, world, sector, plan, sectors, none)
     p_ids = load_zones(loaded, world, package, plan, packages, s_ids[world.package_sector])
-    g_ids = load_zones(loaded, world, unit, plan, grid.cells, _parent_of(grid.cells, packages, p_ids))
+    g_ids = load_zones(
+        loaded, world, unit, plan, grid.cells, _parent_of(grid.cells, packages, p_ids)
+    )
     loaded.zone_ids = {"sector": s_ids, "package": p_ids, "grid": g_ids}
     execute("ANALYZE")
     return loaded
@@ -229,7 +230,7 @@ def swap_grid(loaded: Loaded, world: World, grid: Grid) -> NDArray[np.int64]:
     unit = loaded.layers["grid"]
     execute("UPDATE gridmgr_zone SET active = false WHERE layer_id = %s", [unit.pk])
     packages = np.asarray(world.packages, dtype=object)
-    parents = _parent_of(grid.cells, list(packages), loaded.zone_ids["package"])
+    parents = _parent_of(grid.cells, packages, loaded.zone_ids["package"])
     ids = load_zones(loaded, world, unit, plan, grid.cells, parents)
     loaded.zone_ids["grid"] = ids
     execute("ANALYZE")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import platform
 import statistics
 import time
@@ -40,15 +41,16 @@ def repeat(
     fn: Callable[[], T], repeats: int, before: Callable[[], object] | None = None
 ) -> tuple[Timing, T]:
     """Run fn `repeats` times (calling `before` untimed ahead of each); last result kept."""
-    runs: list[float] = []
-    result: T | None = None
-    for _ in range(max(1, repeats)):
+    if before is not None:
+        before()
+    seconds, result = timed(fn)
+    runs = [seconds]
+    for _ in range(repeats - 1):
         if before is not None:
             before()
         seconds, result = timed(fn)
         runs.append(seconds)
-    assert result is not None or repeats > 0
-    return Timing(runs), result  # type: ignore[return-value]
+    return Timing(runs), result
 
 
 def percentiles_ms(samples_s: list[float]) -> dict[str, float]:
@@ -84,36 +86,41 @@ class Results:
     rows: list[Row] = field(default_factory=list)
 
     def add(self, row: Row) -> Row:
+        # Other work on the machine inflates every figure: keep the 1-minute load with each row.
+        row.extra["load1"] = round(os.getloadavg()[0], 2)
         self.rows.append(row)
         print(f"  · {row.section}: {row.name}: {fmt_value(row.value, row.unit)}", flush=True)
         return row
 
     def table(self) -> str:
-        """A plain-text table of every row."""
+        """A plain-text table: one line per figure, its detail on the line below."""
         head = ("measure", "figure", "time ÷ raw", "target")
-        lines: list[tuple[str, str, str, str]] = []
+        lines: list[tuple[str, str, str, str] | str] = []
         section = ""
         for r in self.rows:
             if r.section != section:
                 section = r.section
-                lines.append((f"[{section}]", "", "", ""))
+                lines.append(f"[{section}]")
             ratio = "" if r.ratio is None else f"{r.ratio:.2f}×"
             verdict = "" if r.met is None else (" met" if r.met else " NOT met")
             lines.append((f"  {r.name}", fmt_value(r.value, r.unit), ratio, r.target + verdict))
             if r.detail:
-                lines.append((f"      {r.detail}", "", "", ""))
-        widths = [max(len(x[i]) for x in [head, *lines]) for i in range(3)]
-        out = []
-        for cells in [head, *lines]:
-            if not any(cells[1:]) and cells[0].startswith("      "):
-                out.append(cells[0])
-                continue
-            out.append(
-                "  ".join(
-                    [cells[0].ljust(widths[0]), cells[1].rjust(widths[1]), cells[2].rjust(widths[2])]
-                )
-                + ("  " + cells[3] if cells[3] else "")
+                lines.append(f"      {r.detail}")
+        loads = [r.extra["load1"] for r in self.rows if "load1" in r.extra]
+        if loads:
+            lines.append(
+                f"(1-minute load average while measuring: {min(loads):.1f}–{max(loads):.1f} "
+                f"on {os.cpu_count()} cores; above the core count every figure is inflated)"
             )
+        rows = [x for x in [head, *lines] if isinstance(x, tuple)]
+        widths = [max(len(x[i]) for x in rows) for i in range(3)]
+        out = []
+        for x in [head, *lines]:
+            if isinstance(x, str):
+                out.append(x)
+                continue
+            cells = [x[0].ljust(widths[0]), x[1].rjust(widths[1]), x[2].rjust(widths[2]), x[3]]
+            out.append("  ".join(cells).rstrip())
         return "\n".join(out)
 
     def write_json(self, path: Path) -> None:
@@ -137,8 +144,6 @@ def fmt_value(value: float, unit: str) -> str:
 
 def machine() -> dict[str, Any]:
     """What the figures were measured on."""
-    import os
-
     import shapely
 
     return {

@@ -14,7 +14,9 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--quick", action="store_true", help="100k points, 10k + 30k cells: under 2 minutes"
     )
-    parser.add_argument("--points", type=int, help="points in the bulk file (default 1M, quick 100k)")
+    parser.add_argument(
+        "--points", type=int, help="points in the bulk file (default 1M, quick 100k)"
+    )
     parser.add_argument("--repeats", type=int, help="runs per figure, median kept (default 3)")
     parser.add_argument(
         "--no-big-assign", action="store_true", help="skip bulk assignment on the 100k-cell grid"
@@ -84,14 +86,16 @@ def main(argv: list[str] | None = None) -> int:
         print("== bulk assignment on the big grid", flush=True)
         swap_grid(loaded, world, big_grid)
         big_plan = suite.Plan(plan.points, 1, plan.single_calls, plan.warmup, False)
-        suite.bulk(results, world, loaded, big_grid, points, big_plan)
+        suite.bulk(results, world, loaded, big_grid, points, big_plan, full=False)
 
     results.meta["elapsed_s"] = round(time.perf_counter() - started, 1)
     print()
     print(results.table())
     for check in results.meta.get("checks", []):
         print(f"check: {check}")
-    print(f"\n{results.mode} run in {results.meta['elapsed_s']} s; figures in {OUT / 'results.json'}")
+    print(
+        f"\n{results.mode} run in {results.meta['elapsed_s']} s; figures in {OUT / 'results.json'}"
+    )
     results.write_json(OUT / "results.json")
     return 0
 

@@ -62,6 +62,40 @@ def raw_samples(lon: NDArray, lat: NDArray, warmup: int) -> list[float]:
         return _per_call(call, lon[warmup:], lat[warmup:])
 
 
+def sql_share(lon: NDArray, lat: NDArray, category_code: str) -> dict[str, float]:
+    """Median per report_issue call: wall time, time inside SQL statements, statement count.
+
+    BEGIN/COMMIT go through the connection, not a cursor: they count as outside SQL.
+    """
+    from gridmgr.models import Category
+    from gridmgr.services.issues import report_issue
+
+    category = Category.objects.get(code=category_code)
+    inside: list[float] = []
+
+    def wrapper(execute: Callable, sql: str, params: object, many: bool, context: object) -> object:
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            inside.append(time.perf_counter() - start)
+
+    walls, sqls, counts = [], [], []
+    with connection.execute_wrapper(wrapper):
+        for x, y in zip(lon.tolist(), lat.tolist(), strict=True):
+            inside.clear()
+            start = time.perf_counter()
+            report_issue(x, y, category, source="bench")
+            walls.append(time.perf_counter() - start)
+            sqls.append(sum(inside))
+            counts.append(len(inside))
+    return {
+        "wall_ms": float(np.median(walls) * 1000),
+        "sql_ms": float(np.median(sqls) * 1000),
+        "statements": float(np.median(counts)),
+    }
+
+
 def query_count(lon: float, lat: float, category_code: str) -> int:
     """How many SQL statements one report_issue sends."""
     from django.test.utils import CaptureQueriesContext

@@ -80,8 +80,8 @@ def _multi(geom: shapely.Geometry) -> MultiPolygon:
 def _packages(rng: np.random.Generator, x0: float, y0: float) -> tuple[NDArray, NDArray]:
     """Warped Voronoi package areas (metres) and the (col, row) of each one's seed."""
     w, h = WIDTH_M / PKG_COLS, HEIGHT_M / PKG_ROWS
-    cols, rows = np.meshgrid(np.arange(PKG_COLS), np.arange(PKG_ROWS))
-    cols, rows = cols.ravel(), rows.ravel()
+    grid_cols, grid_rows = np.meshgrid(np.arange(PKG_COLS), np.arange(PKG_ROWS))
+    cols, rows = grid_cols.ravel(), grid_rows.ravel()
     sx = x0 + (cols + 0.5 + rng.uniform(-0.3, 0.3, cols.size)) * w
     sy = y0 + (rows + 0.5 + rng.uniform(-0.3, 0.3, rows.size)) * h
     frame = shapely.box(x0, y0, x0 + WIDTH_M, y0 + HEIGHT_M)
@@ -112,7 +112,9 @@ def build_world(seed: int = SEED) -> World:
     n_sectors = SECTOR_COLS * SECTOR_ROWS
     sectors_m = [shapely.coverage_union_all(packages_m[sector_of == s]) for s in range(n_sectors)]
     # Two vertically adjacent sectors make one sub-district.
-    sector_sub = np.array([(s // SECTOR_COLS // 2) * SECTOR_COLS + s % SECTOR_COLS for s in range(n_sectors)])
+    sector_sub = np.array(
+        [(s // SECTOR_COLS // 2) * SECTOR_COLS + s % SECTOR_COLS for s in range(n_sectors)]
+    )
     subs_m = [
         shapely.coverage_union_all(np.asarray(sectors_m, dtype=object)[sector_sub == k])
         for k in range(int(sector_sub.max()) + 1)

@@ -148,4 +148,39 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Several models have a `kind`; name the photo's, which two serializers share.
+    "ENUM_NAME_OVERRIDES": {"PhotoKindEnum": "gridmgr.models.cases.Photo.Kind"},
 }
+
+# --- Open311 GeoReport v2 (gridmgr/open311), shown in /open311/v2/discovery.{xml,json} ---
+GRIDMGR_OPEN311_CONTACT = env_str(
+    "GRIDMGR_OPEN311_CONTACT", "区网格化管理中心 / the district grid management centre"
+)
+GRIDMGR_OPEN311_KEY_SERVICE = env_str(
+    "GRIDMGR_OPEN311_KEY_SERVICE",
+    "向区网格化管理中心申请 API 密钥 / ask the district grid management centre for an API key",
+)
+# When the service list (the categories) last changed: clients refresh their cache when it does.
+GRIDMGR_OPEN311_CHANGESET = env_str("GRIDMGR_OPEN311_CHANGESET", "2026-11-26T00:00:00+08:00")
+
+# --- map page (/map/, gridmgr.maps): base map and large-layer limits ---
+# Base map under the zones: "none" (region outlines give context; works on an intranet without
+# internet), "osm", "tianditu" (needs GRIDMGR_TIANDITU_KEY) or "wmts" (GRIDMGR_WMTS_URL).
+GRIDMGR_BASEMAP = env_str("GRIDMGR_BASEMAP", "none")
+GRIDMGR_TIANDITU_KEY = env_str("GRIDMGR_TIANDITU_KEY", "")
+# An internal Web-Mercator tile server: a URL with {z}/{x}/{y} (or WMTS {TileMatrix}/{TileRow}/
+# {TileCol}); defaults to the admin's GRIDMGR_TILES_URL.
+GRIDMGR_WMTS_URL = env_str("GRIDMGR_WMTS_URL", GRIDMGR_TILES_URL)
+# Unit grids are drawn from this zoom on, or earlier when the view holds fewer than
+# GRIDMGR_MAP_SPARSE_FEATURES of them; one response holds at most GRIDMGR_MAP_MAX_FEATURES zones.
+GRIDMGR_MAP_UNIT_GRID_MIN_ZOOM = env_int("GRIDMGR_MAP_UNIT_GRID_MIN_ZOOM", 15)
+GRIDMGR_MAP_SPARSE_FEATURES = env_int("GRIDMGR_MAP_SPARSE_FEATURES", 3000)
+GRIDMGR_MAP_MAX_FEATURES = env_int("GRIDMGR_MAP_MAX_FEATURES", 5000)
+# Issues drawn at most (latest first).
+GRIDMGR_MAP_MAX_ISSUES = env_int("GRIDMGR_MAP_MAX_ISSUES", 5000)
+# Outlines are simplified to this many screen pixels at the requested zoom (pixels).
+GRIDMGR_MAP_SIMPLIFY_PX = env_float("GRIDMGR_MAP_SIMPLIFY_PX", 0.5)
+# Blind spots and overlaps of the district are cached this long at most (seconds); a plan
+# activation, a zone edit or an ownership change invalidates them at once.
+GRIDMGR_MAP_COVERAGE_CACHE_S = env_int("GRIDMGR_MAP_COVERAGE_CACHE_S", 600)
+# --- end of map page settings ---

@@ -13,6 +13,9 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include("gridmgr.api.urls")),
     path("open311/", include("gridmgr.open311.urls")),
+    path("map/", include("gridmgr.maps.urls")),
+    path("coverage/", include("gridmgr.coverage_web.urls")),
+    path("", include("gridmgr.casework.urls")),
     path("", include("gridmgr.web.urls")),
     *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
 ]

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from pytest_django.fixtures import Settings
 
 from gridmgr.models import Region
+from tests.loop import People, build_people
 from tests.world import World, build_boston, build_world
 
 
@@ -18,3 +22,16 @@ def world(db: None) -> World:
 def boston(db: None) -> Region:
     """A Boston district (union of its neighbourhoods), no layers, zones nor plans."""
     return build_boston()
+
+
+@pytest.fixture
+def people(world: World) -> People:
+    """Named users of each role in the world (tests/loop.py): centre, grid worker S3, 城管, …"""
+    return build_people(world)
+
+
+@pytest.fixture
+def media(settings: Settings, tmp_path: Path) -> Path:
+    """Uploaded files go to a temporary folder."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path

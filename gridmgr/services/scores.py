@@ -1,0 +1,232 @@
+"""The evaluation scoreboard (综合评价): measures of the closed loop per unit over a period.
+
+A unit is a sector (板块), a package area (驻点包片区), a grid worker (网格员) or a functional
+department (条线部门). The period runs from `start` 00:00 to `end` 24:00, local time
+(settings.TIME_ZONE), both days included. Every figure is computed in one SQL query.
+
+Which issues count:
+- an issue belongs to the period when its registered_at (立案时间) falls in it; issues never
+  registered (reported only, or rejected) are not cases and are not counted; a case merged into
+  another counts once, as the case it was merged into;
+- a case belongs to the zone of its routing receipt for the unit's layer (sector: the top layer
+  whose owner_role is sector_lead; package area: the top layer whose owner_role is
+  stationed_cadre), to the owner of its unit-grid routing receipt (grid worker: the layer marked
+  is_unit_grid, else the deepest with owner_role grid_worker), or to Issue.department;
+- a receipt without a zone (territorial fallback, 属地兜底) is counted on a row of its own per
+  territorial owner, named after that owner; a case without receipt, owner or department on an
+  "unassigned" row, so that every unit type adds up to the same number of cases.
+
+The measures of each unit:
+- registered (立案数): cases registered in the period;
+- closed (结案数): of those, the ones now closed (status closed and closed_at set);
+- closure rate (结案率) = closed / registered;
+- on-time closure rate (按期结案率) = (closed with closed_at <= due_at, or with no due_at) / closed;
+- rework rate (返工率) = handled cases sent back at least once (rework_count > 0) / handled
+  cases, where handled means reported back at least once (handled_at set, or status handled
+  or closed);
+- overdue (超期数): cases still open (Issue.OPEN_STATUSES) whose due_at is before the reckoning
+  time — the end of the period, or now if the period has not ended — plus cases closed after
+  their due_at; a suspended case is reckoned by its current due_at like any open one;
+- median handling time (处置时长中位数): the median, percentile_cont(0.5), of closed_at −
+  dispatched_at in wall-clock hours over the closed cases that were dispatched.
+A rate or median without a denominator is None (shown as "—"), never 0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+
+from gridmgr.errors import GridError
+from gridmgr.models import Issue, Layer
+
+
+class ScoreError(GridError):
+    """A scoreboard request that cannot be answered: unknown unit type or an empty period."""
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A kind of unit that is scored, and the owner role of its layer (None: departments)."""
+
+    key: str
+    zh: str
+    en: str
+    owner_role: str | None
+
+
+UNITS = {
+    u.key: u
+    for u in (
+        Unit("sector", "板块", "sector", "sector_lead"),
+        Unit("package_area", "驻点包片区", "package area", "stationed_cadre"),
+        Unit("grid_worker", "网格员", "grid worker", "grid_worker"),
+        Unit("department", "条线部门", "department", None),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A measure of the scoreboard: the ScoreRow attribute, its labels, and how to show it."""
+
+    key: str
+    zh: str
+    en: str
+    kind: str  # "count", "rate" (a fraction 0..1) or "hours"
+    tone: str  # "good" when high is good, "bad" when high is bad, else "neutral"
+
+
+MEASURES = (
+    Measure("registered", "立案数", "registered", "count", "neutral"),
+    Measure("closed", "结案数", "closed", "count", "good"),
+    Measure("closure_rate", "结案率", "closure rate", "rate", "good"),
+    Measure("on_time_rate", "按期结案率", "on-time closure rate", "rate", "good"),
+    Measure("rework_rate", "返工率", "rework rate", "rate", "bad"),
+    Measure("overdue", "超期数", "overdue", "count", "bad"),
+    Measure("median_hours", "处置时长中位数（小时）", "median handling time (h)", "hours", "bad"),
+)
+
+FALLBACK_SUFFIX = "（属地兜底 / fallback）"
+UNASSIGNED_NAME = "未指定 / unassigned"
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    """The measures of one unit; zone_id for zones, owner_id for people and departments."""
+
+    zone_id: int | None
+    owner_id: int | None
+    code: str
+    name: str
+    owner: str  # owners of the zone on the counted receipts, "、"-separated; "" for people
+    registered: int
+    closed: int
+    on_time: int
+    handled: int
+    reworked: int
+    overdue: int
+    closure_rate: float | None
+    on_time_rate: float | None
+    rework_rate: float | None
+    median_hours: float | None
+
+
+_SQL = """
+WITH base AS (
+  SELECT {zone} AS zone_id, {person} AS person_id, {owner} AS owner_id,
+    i.due_at, i.dispatched_at, i.closed_at, i.rework_count > 0 AS reworked,
+    i.status = ANY(%(open)s) AS is_open,
+    i.status = 'closed' AND i.closed_at IS NOT NULL AS is_closed,
+    i.handled_at IS NOT NULL OR i.status IN ('handled', 'closed') AS was_handled
+  FROM gridmgr_issue i {join}
+  WHERE i.registered_at >= %(start)s AND i.registered_at < %(end)s
+    AND i.merged_into_id IS NULL
+), agg AS (
+  SELECT b.zone_id, b.person_id,
+    string_agg(DISTINCT o.name, '、' ORDER BY o.name) AS owners,
+    count(*) AS registered,
+    count(*) FILTER (WHERE b.is_closed) AS closed,
+    count(*) FILTER (WHERE b.is_closed AND (b.due_at IS NULL OR b.closed_at <= b.due_at))
+      AS on_time,
+    count(*) FILTER (WHERE b.was_handled) AS handled,
+    count(*) FILTER (WHERE b.was_handled AND b.reworked) AS reworked,
+    count(*) FILTER (WHERE (b.is_open AND b.due_at < %(cutoff)s)
+                        OR (b.is_closed AND b.closed_at > b.due_at)) AS overdue,
+    percentile_cont(0.5) WITHIN GROUP
+      (ORDER BY extract(epoch FROM b.closed_at - b.dispatched_at) / 3600.0)
+      FILTER (WHERE b.is_closed AND b.dispatched_at IS NOT NULL) AS median_hours
+  FROM base b LEFT JOIN gridmgr_owner o ON o.id = b.owner_id
+  GROUP BY b.zone_id, b.person_id
+)
+SELECT a.zone_id, a.person_id, coalesce(z.code, ''), coalesce(z.name, p.name),
+  coalesce(a.owners, ''), a.registered, a.closed, a.on_time, a.handled, a.reworked, a.overdue,
+  a.closed::float / nullif(a.registered, 0),
+  a.on_time::float / nullif(a.closed, 0),
+  a.reworked::float / nullif(a.handled, 0),
+  a.median_hours
+FROM agg a
+LEFT JOIN gridmgr_zone z ON z.id = a.zone_id
+LEFT JOIN gridmgr_owner p ON p.id = a.person_id
+ORDER BY a.zone_id IS NULL AND a.person_id IS NULL, z.code, p.name, a.person_id
+"""
+
+_ROUTING = "LEFT JOIN gridmgr_routing r ON r.issue_id = i.id AND r.layer_id = %(layer)s"
+
+# Per unit kind: the zone, the person (owner or department) and the owners listed for a row.
+_BY_ZONE = {
+    "zone": "r.zone_id",
+    "person": "CASE WHEN r.zone_id IS NULL THEN r.owner_id END",
+    "owner": "r.owner_id",
+    "join": _ROUTING,
+}
+_BY_OWNER = {"zone": "NULL::bigint", "person": "r.owner_id", "owner": "NULL::bigint"}
+_QUERIES = {
+    "sector": _SQL.format(**_BY_ZONE),
+    "package_area": _SQL.format(**_BY_ZONE),
+    "grid_worker": _SQL.format(**_BY_OWNER, join=_ROUTING),
+    "department": _SQL.format(
+        zone="NULL::bigint", person="i.department_id", owner="NULL::bigint", join=""
+    ),
+}
+
+
+def unit_layer(unit: str) -> Layer | None:
+    """The layer whose routing receipts place a case in a unit of this kind (None if none)."""
+    role = UNITS[unit].owner_role
+    if role is None:
+        return None
+    if unit == "grid_worker":
+        grids = Layer.objects.filter(is_unit_grid=True).order_by("-rank", "name")
+        return grids.first() or Layer.objects.filter(owner_role=role).order_by("-rank").first()
+    return Layer.objects.filter(owner_role=role).order_by("rank", "name").first()
+
+
+def period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The aware datetimes [start 00:00, the day after end 00:00) in local time."""
+    if end < start:
+        raise ScoreError(
+            f"结束日期 {end} 早于开始日期 {start}", f"the end {end} is before the start {start}"
+        )
+    tz = timezone.get_current_timezone()
+    begin = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
+    return begin, dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+
+
+def scoreboard(unit: str, start: dt.date, end: dt.date) -> list[ScoreRow]:
+    """The measures of every unit of a kind with cases registered from start to end."""
+    if unit not in UNITS:
+        raise ScoreError(f"未知的评价对象：{unit}", f"unknown unit type: {unit}")
+    begin, until = period_bounds(start, end)
+    layer = unit_layer(unit)
+    if UNITS[unit].owner_role is not None and layer is None:
+        return []
+    params: dict[str, Any] = {
+        "start": begin,
+        "end": until,
+        "cutoff": min(until, timezone.now()),
+        "open": list(Issue.OPEN_STATUSES),
+        "layer": layer.pk if layer else None,
+    }
+    with connection.cursor() as cur:
+        cur.execute(_QUERIES[unit], params)
+        return [_row(unit, r) for r in cur.fetchall()]
+
+
+def _row(unit: str, r: tuple) -> ScoreRow:
+    zone_id, owner_id, code, name, *rest = r
+    if zone_id is None and owner_id is None:
+        name = UNASSIGNED_NAME
+    elif zone_id is None and unit in ("sector", "package_area"):
+        name = f"{name}{FALLBACK_SUFFIX}"
+    return ScoreRow(zone_id, owner_id, code, name, *rest)
+
+
+def ranked(rows: list[ScoreRow], measure: str, n: int) -> list[ScoreRow]:
+    """The n units with the highest value of a measure (units without a value left out)."""
+    valued = [r for r in rows if getattr(r, measure) is not None]
+    return sorted(valued, key=lambda r: (-getattr(r, measure), r.code, r.name))[:n]

@@ -1,0 +1,151 @@
+/* Maps of the case-work pages: issue clusters, a case's location, the citizen's tap or GPS fix.
+   No base map tiles: the district and sub-district outlines give the context. */
+(function () {
+  "use strict";
+
+  var STATUS_COLOUR = {
+    reported: "#3b5bdb", registered: "#1c7ed6", dispatched: "#e67700", handling: "#d9480f",
+    handled: "#0ca678", closed: "#2b8a3e", rejected: "#868e96", suspended: "#7048e8"
+  };
+
+  function data(id) {
+    var el = document.getElementById(id);
+    return el ? JSON.parse(el.textContent) : null;
+  }
+
+  function baseMap(el) {
+    var map = L.map(el, { zoomSnap: 0.5, maxZoom: 20, attributionControl: false });
+    var outline = data("outline");
+    var layer = L.geoJSON(outline, {
+      interactive: false,
+      style: function (f) {
+        var district = f.properties.level === "district";
+        return { color: district ? "#b42318" : "#7b8794", weight: district ? 2.5 : 1,
+                 dashArray: district ? null : "4 3", fill: district, fillOpacity: 0.03 };
+      }
+    }).addTo(map);
+    if (layer.getLayers().length) { map.fitBounds(layer.getBounds()); } else { map.setView([39.9, 116.4], 12); }
+    return { map: map, outline: layer };
+  }
+
+  function escapeHtml(text) {
+    var div = document.createElement("div");
+    div.textContent = text == null ? "" : String(text);
+    return div.innerHTML;
+  }
+
+  function issueMap(el) {
+    var base = baseMap(el), map = base.map;
+    var labels = data("status-labels") || {};
+    var detail = el.dataset.detail;
+    var status = document.getElementById("map-status");
+    var cluster = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 50 });
+    map.addLayer(cluster);
+    window.issueMap = { map: map, cluster: cluster, ready: false };
+    fetch(el.dataset.geojson, { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (fc) {
+        var markers = fc.features.map(function (f) {
+          var p = f.properties, ll = [f.geometry.coordinates[1], f.geometry.coordinates[0]];
+          var m = L.circleMarker(ll, {
+            radius: 7, weight: p.overdue ? 3 : 1.5, color: p.overdue ? "#b42318" : "#fff",
+            fillColor: STATUS_COLOUR[p.status] || "#495057", fillOpacity: 0.9
+          });
+          m.bindPopup(
+            "<strong>" + escapeHtml(p.tracking || "#" + f.id) + "</strong><br>" +
+            escapeHtml(p.category) + " <span class='en'>" + escapeHtml(p.category_en) + "</span><br>" +
+            escapeHtml(labels[p.status] || p.status) + (p.overdue ? " · <span class='overdue'>超期 overdue</span>" : "") +
+            "<br><span class='en'>" + escapeHtml(p.reported) + "</span><br>" +
+            "<a href='" + detail.replace("/0/", "/" + f.id + "/") + "'>详情 Details →</a>"
+          );
+          return m;
+        });
+        cluster.addLayers(markers);
+        if (markers.length) { map.fitBounds(cluster.getBounds(), { maxZoom: 17, padding: [20, 20] }); }
+        status.textContent = fc.count + " 件 / issues" + (fc.count >= (+el.dataset.cap) ? "（仅显示最新 / latest only）" : "");
+        window.issueMap.ready = true;
+      })
+      .catch(function () { status.textContent = "加载失败 / could not load the issues"; });
+  }
+
+  function caseMap(el) {
+    var base = baseMap(el), map = base.map;
+    var features = (data("zones") || {}).features || [];
+    var zones = L.geoJSON(data("zones"), {
+      // The lowest layer's zone (the unit grid) filled, the zones above it as dashed outlines.
+      style: function (f) {
+        var lowest = f === features[features.length - 1];
+        return { color: "#1c7ed6", weight: lowest ? 2 : 1.5, dashArray: lowest ? null : "5 4",
+                 fill: lowest, fillOpacity: 0.08 };
+      },
+      onEachFeature: function (f, layer) {
+        layer.bindTooltip(escapeHtml(f.properties.layer + " " + f.properties.code + " " + f.properties.name));
+      }
+    }).addTo(map);
+    var ll = [+el.dataset.lat, +el.dataset.lon];
+    L.marker(ll).addTo(map);
+    var grid = zones.getLayers();
+    if (grid.length) { map.fitBounds(grid[grid.length - 1].getBounds(), { maxZoom: 17, padding: [40, 40] }); }
+    else { map.setView(ll, 17); }
+  }
+
+  function reportMap(el) {
+    var base = baseMap(el), map = base.map;
+    var lon = document.getElementById("id_lon"), lat = document.getElementById("id_lat");
+    var where = document.getElementById("where"), marker = null;
+    function place(latlng, how) {
+      if (marker) { marker.setLatLng(latlng); } else {
+        marker = L.marker(latlng, { draggable: true }).addTo(map);
+        marker.on("dragend", function () { place(marker.getLatLng(), "已选位置 / location set"); });
+      }
+      lon.value = latlng.lng.toFixed(7);
+      lat.value = latlng.lat.toFixed(7);
+      where.textContent = how + "：" + latlng.lng.toFixed(5) + ", " + latlng.lat.toFixed(5);
+      where.className = "where set";
+    }
+    map.on("click", function (e) {
+      place(e.latlng, "已选位置 / location set");
+      // A tap on the whole district is rough: zoom in so that the pin can be dragged exactly.
+      if (map.getZoom() < 15) { map.setView(e.latlng, 16); }
+    });
+    if (lon.value && lat.value) { place(L.latLng(+lat.value, +lon.value), "已选位置 / location set"); }
+    var gps = document.getElementById("gps");
+    if (!navigator.geolocation) { gps.hidden = true; }
+    gps.addEventListener("click", function () {
+      where.textContent = "正在定位… / locating…";
+      // Browsers report WGS84, the system the server expects from this page.
+      navigator.geolocation.getCurrentPosition(function (pos) {
+        var ll = L.latLng(pos.coords.latitude, pos.coords.longitude);
+        place(ll, "当前位置 / your location");
+        map.setView(ll, 17);
+      }, function () {
+        where.textContent = "无法定位，请在地图上点选 / no GPS fix: tap the map";
+        where.className = "where";
+      }, { enableHighAccuracy: true, timeout: 15000 });
+    });
+    var photos = document.getElementById("id_photos");
+    photos.addEventListener("change", function () {
+      var max = +photos.dataset.max;
+      photos.setCustomValidity(photos.files.length > max ? "最多 " + max + " 张照片 / at most " + max + " photos" : "");
+      photos.reportValidity();
+    });
+    document.getElementById("report-form").addEventListener("submit", function (e) {
+      if (!lon.value) {
+        e.preventDefault();
+        where.textContent = "请先在地图上点选位置或使用定位 / tap the map or use your location first";
+        where.className = "where overdue";
+        return;
+      }
+      // One case however often the button is pressed (the server also checks the form's key).
+      var button = document.getElementById("send");
+      if (button.disabled) { e.preventDefault(); return; }
+      button.disabled = true;
+    });
+    window.reportMap = { map: map };
+  }
+
+  var el;
+  if ((el = document.getElementById("issue-map"))) { issueMap(el); }
+  if ((el = document.getElementById("case-map"))) { caseMap(el); }
+  if ((el = document.getElementById("report-map"))) { reportMap(el); }
+})();

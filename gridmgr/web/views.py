@@ -1,0 +1,59 @@
+"""Pages of the web package: the evaluation scoreboard (综合评价) and its download."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+
+from gridmgr.services import scores
+from gridmgr.services.scores_xlsx import scores_xlsx
+from gridmgr.web.charts import measure_charts, show
+from gridmgr.web.forms import ScoreForm
+
+TOP_N = 10
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+def scores_page(request: HttpRequest) -> HttpResponse:
+    """The scoreboard of one unit type for a period: table, a chart per measure, download."""
+    form = ScoreForm(request.GET)
+    if not form.is_valid():
+        return render(request, "scores.html", {"form": form}, status=400)
+    unit, start, end = (form.cleaned_data[k] for k in ("unit", "start", "end"))
+    rows = scores.scoreboard(unit, start, end)
+    query = {"start": start.isoformat(), "end": end.isoformat()}
+    return render(
+        request,
+        "scores.html",
+        {
+            "form": form,
+            "unit": scores.UNITS[unit],
+            "start": start,
+            "end": end,
+            "measures": scores.MEASURES,
+            "table": [(r, [show(m, getattr(r, m.key)) for m in scores.MEASURES]) for r in rows],
+            "charts": measure_charts(rows, TOP_N),
+            "top_n": TOP_N,
+            "xlsx_query": urlencode({"unit": unit, **query}),
+            "xlsx_all_query": urlencode({"unit": "all", **query}),
+        },
+    )
+
+
+@login_required
+def scores_download(request: HttpRequest) -> HttpResponse:
+    """The scoreboard as .xlsx: the chosen unit type, or all of them with unit=all."""
+    form = ScoreForm(request.GET, allow_all=True)
+    if not form.is_valid():
+        return HttpResponseBadRequest(
+            form.errors.as_text(), content_type="text/plain; charset=utf-8"
+        )
+    start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    response = HttpResponse(scores_xlsx(start, end, form.units()), content_type=XLSX)
+    name = f"scores_{form.cleaned_data['unit']}_{start}_{end}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,0 +1,71 @@
+"""What the coverage page tests share: a fresh cache, logged-in clients, export job helpers."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.test import Client
+from pytest_django.fixtures import Settings
+
+PAGE = "/coverage/"
+EXPORT = "/coverage/export/"
+SNAPSHOT = "/coverage/snapshot/"
+
+
+@pytest.fixture
+def fresh_cache() -> Iterator[None]:
+    """No report cached by an earlier test (LocMemCache lives as long as the process)."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def export_dir(settings: Settings, tmp_path: Path) -> Path:
+    """Export jobs write to a temporary folder and, unless a test says otherwise, run at once."""
+    settings.GRIDMGR_COVERAGE_EXPORT_DIR = tmp_path / "exports"
+    settings.GRIDMGR_COVERAGE_EXPORT_SYNC = True
+    return tmp_path / "exports"
+
+
+def logged_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def start(client: Client, region: str, fmt: str, layer: str = "") -> dict[str, Any]:
+    """Start an export job, which must be accepted."""
+    response = client.post(EXPORT, {"region": region, "layer": layer, "format": fmt})
+    assert response.status_code == 202, response.content[:300]
+    job: dict[str, Any] = json.loads(response.content)
+    assert job["status_url"] == f"/coverage/export/{job['id']}/"
+    return job
+
+
+def wait_for(client: Client, status_url: str, timeout_s: float = 90.0) -> dict[str, Any]:
+    """Poll a job's status until it is done or failed."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        response = client.get(status_url)
+        assert response.status_code == 200, response.content[:300]
+        status: dict[str, Any] = json.loads(response.content)
+        if status["state"] in ("done", "failed"):
+            return status
+        assert time.monotonic() < deadline, f"export still {status['state']} after {timeout_s} s"
+        time.sleep(0.1)
+
+
+def download(client: Client, status: dict[str, Any]) -> tuple[bytes, str, str]:
+    """The file of a finished job: its bytes, content type and Content-Disposition."""
+    response = client.get(status["download_url"])
+    assert response.status_code == 200, response.content[:300]
+    body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    return body, response["Content-Type"], response["Content-Disposition"]

@@ -1,0 +1,129 @@
+"""A citizen reports a problem on /report/: one case per form, routed, with checked photos."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from PIL import Image
+
+from gridmgr.models import Issue, Photo, Transition
+from tests.loop import jpeg, spot
+from tests.world import TIANANMEN, World
+
+
+def form_key(client: Client) -> str:
+    page = client.get("/report/")
+    assert page.status_code == 200
+    found = re.search(r'name="key" value="(\w+)"', page.text)
+    assert found is not None
+    return found.group(1)
+
+
+def report(world: World, key: str, **extra: Any) -> dict[str, Any]:
+    lon, lat = spot(world)
+    data = {"key": key, "lon": f"{lon:.7f}", "lat": f"{lat:.7f}"}
+    data |= {"category": str(world.categories["rubbish"].pk), "description": "路边一堆垃圾"}
+    return data | {"name": "张三", "contact": "13900000000"} | extra
+
+
+def upload(data: bytes, name: str = "photo.jpg") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type="image/jpeg")
+
+
+def test_the_report_page_is_public_and_phone_ready(client: Client, world: World) -> None:
+    page = client.get("/report/").text
+    assert 'name="viewport"' in page and 'accept="image/*"' in page
+    assert "vendor/leaflet/dist/leaflet.js" in page and "//unpkg" not in page
+    assert '"level": "district"' in page  # the district outline for the map
+
+
+def test_categories_are_the_leaves_grouped_by_parent(client: Client, world: World) -> None:
+    page = client.get("/report/").text
+    assert '<optgroup label="市容环境 / city appearance">' in page
+    assert "暴露垃圾 / exposed rubbish" in page and "违章停车 / illegal parking" in page
+    assert f'<option value="{world.categories["appearance"].pk}"' not in page
+
+
+def test_a_report_with_a_photo_opens_a_routed_case_and_shows_its_number(
+    client: Client, world: World, media: Path
+) -> None:
+    key = form_key(client)
+    data = report(world, key, photos=[upload(jpeg(gps=True))])
+    response = client.post("/report/", data, follow=True)
+    issue = Issue.objects.get()
+    assert response.redirect_chain == [("/report/thanks/", 302)]
+    assert issue.tracking_number and issue.tracking_number in response.text
+    assert (issue.source, issue.status, issue.idempotency_key) == ("citizen", "reported", key)
+    assert (issue.reporter_name, issue.reporter_contact) == ("张三", "13900000000")
+    assert issue.owner is not None and issue.owner.name == "网格员S3"
+    assert Transition.objects.get(issue=issue).actor_label == "市民 / citizen"
+    photo = Photo.objects.get(issue=issue)
+    assert photo.kind == Photo.Kind.REPORT
+    with photo.public.open("rb") as f:
+        assert not Image.open(io.BytesIO(f.read())).getexif()  # GPS and camera removed
+
+
+def test_sending_the_same_form_twice_makes_one_case(
+    client: Client, world: World, media: Path
+) -> None:
+    key = form_key(client)
+    first = client.post("/report/", report(world, key, photos=[upload(jpeg())]), follow=True)
+    again = client.post("/report/", report(world, key, photos=[upload(jpeg())]), follow=True)
+    issue = Issue.objects.get()
+    assert issue.tracking_number in first.text and issue.tracking_number in again.text
+    assert Photo.objects.count() == 1
+
+
+def test_each_form_gets_its_own_key(client: Client, world: World) -> None:
+    assert form_key(client) != form_key(client)
+
+
+def test_a_report_without_a_location_is_refused(client: Client, world: World) -> None:
+    data = report(world, form_key(client))
+    del data["lon"], data["lat"]
+    response = client.post("/report/", data)
+    assert response.status_code == 400
+    assert "请在地图上点选位置或使用定位" in response.text
+    assert not Issue.objects.exists()
+
+
+def test_a_report_outside_the_district_is_refused(client: Client, world: World) -> None:
+    lon, lat = TIANANMEN
+    response = client.post("/report/", report(world, form_key(client), lon=lon, lat=lat))
+    assert response.status_code == 400
+    assert "不在本区范围内" in response.text
+    assert not Issue.objects.exists()
+
+
+def test_a_file_that_is_not_a_photo_refuses_the_whole_report(
+    client: Client, world: World, media: Path
+) -> None:
+    data = report(world, form_key(client), photos=[upload(b"%PDF-1.4 not a photo", "a.jpg")])
+    response = client.post("/report/", data)
+    assert response.status_code == 400
+    assert "上传的文件不是图片" in response.text
+    assert not Issue.objects.exists() and not Photo.objects.exists()
+
+
+def test_at_most_three_photos(client: Client, world: World, media: Path) -> None:
+    photos = [upload(jpeg((k * 40, 0, 0)), f"{k}.jpg") for k in range(4)]
+    response = client.post("/report/", report(world, form_key(client), photos=photos))
+    assert response.status_code == 400
+    assert "最多上传 3 张照片" in response.text
+    assert not Issue.objects.exists()
+
+
+def test_a_parent_category_is_refused(client: Client, world: World) -> None:
+    parent = world.categories["appearance"]
+    response = client.post("/report/", report(world, form_key(client), category=str(parent.pk)))
+    assert response.status_code == 400
+    assert not Issue.objects.exists()
+
+
+def test_the_thank_you_page_needs_a_report_first(client: Client, world: World) -> None:
+    assert client.get("/report/thanks/")["Location"] == "/report/"
