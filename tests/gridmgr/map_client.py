@@ -50,3 +50,15 @@ def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
     x = int((lon + 180.0) / 360.0 * n)
     y = int((1.0 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2.0 * n)
     return x, y
+
+
+def tile_box(z: int, x: int, y: int) -> str:
+    """The lon/lat bounds of a Web-Mercator tile, as a bbox parameter."""
+
+    def lon(col: int) -> float:
+        return col / 2**z * 360.0 - 180.0
+
+    def lat(row: int) -> float:
+        return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * row / 2**z))))
+
+    return f"{lon(x)},{lat(y + 1)},{lon(x + 1)},{lat(y)}"
