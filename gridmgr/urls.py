@@ -15,6 +15,7 @@ urlpatterns = [
     path("open311/", include("gridmgr.open311.urls")),
     path("map/", include("gridmgr.maps.urls")),
     path("coverage/", include("gridmgr.coverage_web.urls")),
+    path("editor/", include("gridmgr.editor.urls")),
     path("", include("gridmgr.casework.urls")),
     path("", include("gridmgr.web.urls")),
     *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),

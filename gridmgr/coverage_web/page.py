@@ -52,6 +52,8 @@ def select(region_code: str | None, layer_name: str | None) -> Selection:
         if region_code
         else regions.filter(level=Region.Level.DISTRICT).first()
     )
+    if region is None and not region_code:
+        raise NotFoundError("尚未导入区划", "no district has been imported yet")
     if region is None:
         raise NotFoundError(f"没有代码为“{region_code}”的区域", f"no region {region_code!r}")
     layers = list(Layer.objects.order_by("rank", "name"))
@@ -120,8 +122,8 @@ def _pieces(table: Table, reports: list[LayerCoverage], kind: str) -> dict[str, 
 
 
 def _trend(value: float, text: str, good_when_up: bool) -> dict[str, str]:
-    """A change with its arrow and whether it is good news."""
-    if round(value, 6) == 0:
+    """A change as printed, its arrow, and whether it is good news (no arrow when it prints 0)."""
+    if not any(ch in "123456789" for ch in text):
         return {"text": text, "arrow": "＝", "tone": "same"}
     up = value > 0
     return {

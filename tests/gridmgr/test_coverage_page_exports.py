@@ -19,6 +19,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from pyogrio.raw import read as ogr_read
+from pytest_django.fixtures import Settings
 
 from gridmgr.coverage_web import jobs
 from gridmgr.errors import GridError
@@ -223,9 +224,9 @@ def open_connections() -> int:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_job_runs_in_a_worker_thread_and_closes_its_connection(
-    world: World, people: People, settings: object, export_dir: Path
+    world: World, people: People, settings: Settings, export_dir: Path
 ) -> None:
-    settings.GRIDMGR_COVERAGE_EXPORT_SYNC = False  # type: ignore[attr-defined]
+    settings.GRIDMGR_COVERAGE_EXPORT_SYNC = False
     client = logged_in(people.centre)
     before = open_connections()
     job = start(client, world.district.code, "xlsx")

@@ -467,7 +467,10 @@
   });
 
   /* ---- start ---- */
-  if (cfg.bounds) map.fitBounds(boundsOf(cfg.bounds));
+  // ?bbox=minlon,minlat,maxlon,maxlat (links from the coverage page) zooms to that piece.
+  const asked = (new URLSearchParams(location.search).get("bbox") || "").split(",").map(Number);
+  if (asked.length === 4 && asked.every(Number.isFinite)) map.fitBounds(boundsOf(asked), { maxZoom: 18 });
+  else if (cfg.bounds) map.fitBounds(boundsOf(cfg.bounds));
   else map.setView([39.9, 116.4], 12);
   legend();
   refreshAll(true);
