@@ -147,7 +147,6 @@ class ActionForm(forms.Form):
         empty_label="不变 / unchanged",
     )
     into = forms.CharField(label="并入案件 / merge into case", required=False, max_length=30)
-    next = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
 def leaf_category_choices() -> list[tuple[str, list[tuple[int, str]]]]:

@@ -23,7 +23,6 @@ from gridmgr.services.parties import escalation_chain
 OUTLINE_TOLERANCE_DEG = 0.00002
 # Steps of the internal management of a case, left out of the public timeline.
 INTERNAL_STEPS = {"escalate", "reassign"}
-STEP_EN = {"report": "reported", "escalate": "escalated"}
 
 
 def overdue_q(now: dt.datetime) -> Q:
@@ -176,7 +175,7 @@ def public_case(tracking_number: str) -> PublicCase | None:
     if issue is None or not issue.tracking_number:
         return None
     steps = [
-        PublicStep(t.at, _step_zh(t.action), STEP_EN.get(t.action, t.action))
+        PublicStep(t.at, _step_zh(t.action), t.action)
         for t in issue.transitions.all()
         if t.action not in INTERNAL_STEPS
     ]

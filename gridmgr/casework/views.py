@@ -31,6 +31,7 @@ from gridmgr.casework.forms import (
 from gridmgr.casework.steps import Report, act, submit_report
 from gridmgr.errors import GridError
 from gridmgr.models import Issue
+from gridmgr.services import mapdata
 from gridmgr.services.access import visible_issues
 from gridmgr.services.cases import STEPS, allowed_actions, duplicates_of
 from gridmgr.services.parties import responsible_parties
@@ -53,6 +54,11 @@ def _query(request: HttpRequest, **changes: str) -> str:
     params = {k: v for k, v in request.GET.items() if k != "page"}
     params.update(changes)
     return urlencode({k: v for k, v in params.items() if v})
+
+
+def _map_context() -> dict[str, object]:
+    """The district outline, and the base map tiles if one is configured (none by default)."""
+    return {"outline": queries.outline(), "basemap": mapdata.basemap()}
 
 
 def _filtered(request: HttpRequest) -> IssueFilter:
@@ -92,7 +98,7 @@ def issue_map(request: HttpRequest) -> HttpResponse:
         {
             "filter": _filtered(request),
             "query": _query(request),
-            "outline": queries.outline(),
+            **_map_context(),
             "status_labels": dict(Issue.Status.choices),
             "cap": settings.GRIDMGR_MAP_MAX_ISSUES,
         },
@@ -130,7 +136,7 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "duplicates": [found[pk] for pk in twins if pk in found],
             "form": ActionForm(),
             "zones": queries.receipt_zones(issue),
-            "outline": queries.outline(),
+            **_map_context(),
         },
     )
 
@@ -199,7 +205,7 @@ def report(request: HttpRequest) -> HttpResponse:
             request.session[REPORTED] = issue.tracking_number
             return redirect("casework:thanks")
     status = 400 if form.errors else 200
-    context = {"form": form, "outline": queries.outline(), "max_photos": MAX_REPORT_PHOTOS}
+    context = {"form": form, **_map_context(), "max_photos": MAX_REPORT_PHOTOS}
     return render(request, "casework/report.html", context, status=status)
 
 

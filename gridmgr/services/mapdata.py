@@ -262,6 +262,8 @@ WHERE i.id IN ({ids})
 
 def issue_geojson(issues: QuerySet[Issue], bbox: BBox | None, *, open_only: bool) -> str:
     """Issues (those the caller may see, passed in) as points, latest first, capped."""
+    # visible_issues() may be .distinct() (role filters join routings): flatten to ids first.
+    issues = Issue.objects.filter(pk__in=issues.order_by().values("pk"))
     if open_only:
         issues = issues.filter(status__in=Issue.OPEN_STATUSES)
     if bbox is not None:

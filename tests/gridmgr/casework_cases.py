@@ -51,5 +51,16 @@ def offered(page: str) -> list[str]:
     return re.findall(r'data-action="(\w+)"', page)
 
 
+def grid_code(issue: Issue) -> str:
+    """The code of the unit grid an issue was routed to."""
+    assert issue.zone is not None
+    return issue.zone.code
+
+
+def number(issue: Issue) -> str:
+    assert issue.tracking_number is not None
+    return issue.tracking_number
+
+
 def detail(issue: Issue) -> str:
     return f"/issues/{issue.pk}/"

@@ -6,6 +6,8 @@ citizen's tracking page says closed. Screenshots go to tests/artifacts/ (git-ign
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,9 @@ ARGS = [
 ]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 PASSWORD = "loop-secret-1"
+THUMBS_LOADED = (
+    "[...document.querySelectorAll('img.thumb')].filter(i => i.naturalWidth > 0).length === 3"
+)
 PHONE: dict[str, Any] = {
     "viewport": {"width": 390, "height": 844},
     "is_mobile": True,
@@ -51,24 +56,34 @@ def where(world: World, people: People, media: Path) -> tuple[float, float]:
     return spot(world, 2)
 
 
-@pytest.fixture
-def browser(live_server: Any, media: Path) -> Iterator[tuple[Browser, str, list[str]]]:
-    """Chromium, the live server's address, and the requests that left it (none may)."""
+@dataclass
+class Chromium:
+    browser: Browser
+    url: str
+    outside: list[str]
+
+
+@contextmanager
+def chromium(live_server: Any) -> Iterator[Chromium]:
+    """Chromium and the live server's address; no request may leave that server.
+
+    No database access inside: Playwright's sync API runs an event loop in this thread.
+    """
     ARTIFACTS.mkdir(exist_ok=True)
-    outside: list[str] = []
-    # No database access below: Playwright's sync API runs an event loop in this thread.
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium, live_server.url, outside
-        chromium.close()
-    assert outside == []  # no CDN, no base map tiles
+        browser = Chromium(
+            p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS), live_server.url, []
+        )
+        yield browser
+        browser.browser.close()
+    assert browser.outside == []  # no CDN, no base map tiles
 
 
-def context(browser: tuple[Browser, str, list[str]], media: Path, **options: Any) -> BrowserContext:
+def context(chromium: Chromium, media: Path, **options: Any) -> BrowserContext:
     """A browser context that records outside requests and gets uploads from the media folder
     (the live server serves no media files when DEBUG is off)."""
-    chromium, url, outside = browser
-    ctx = chromium.new_context(**options)
+    url, outside = chromium.url, chromium.outside
+    ctx = chromium.browser.new_context(**options)
 
     def serve(route: Route) -> None:
         route.fulfill(path=str(media / route.request.url.split("/media/", 1)[1]))
@@ -117,40 +132,36 @@ def status(page: Page) -> str:
     return page.inner_text("#status")
 
 
-def test_a_citizen_report_goes_round_the_loop_with_one_rework(
-    browser: tuple[Browser, str, list[str]],
-    where: tuple[float, float],
-    media: Path,
-    tmp_path: Path,
-) -> None:
-    url = browser[1]
-    photos = {}
-    for name, colour in {
-        "report": (160, 90, 30),
-        "fixed": (30, 160, 60),
-        "again": (20, 60, 200),
-    }.items():
-        photos[name] = tmp_path / f"{name}.jpg"
-        photos[name].write_bytes(jpeg(colour))
+def photo_files(folder: Path) -> dict[str, Path]:
+    """Three different JPEGs: the report, the first evidence and the evidence after rework."""
+    colours = {"report": (160, 90, 30), "fixed": (30, 160, 60), "again": (20, 60, 200)}
+    for name, colour in colours.items():
+        (folder / f"{name}.jpg").write_bytes(jpeg(colour))
+    return {name: folder / f"{name}.jpg" for name in colours}
 
-    # The citizen, on a phone: tap the map, choose, describe, attach a photo, send.
-    phone = context(browser, media, **PHONE)
-    citizen = phone.new_page()
-    citizen.goto(f"{url}/report/")
+
+def report_on_phone(
+    browser: Chromium, media: Path, where: tuple[float, float], photo: Path
+) -> Page:
+    """The citizen taps the map, chooses, describes, attaches a photo and sends."""
+    citizen = context(browser, media, **PHONE).new_page()
+    citizen.goto(f"{browser.url}/report/")
     citizen.wait_for_function("window.reportMap !== undefined")
     tap(citizen, *where)
     assert "已选位置" in citizen.inner_text("#where")
     citizen.select_option("#id_category", label="暴露垃圾 / exposed rubbish")
     citizen.fill("#id_description", "小区门口堆放生活垃圾")
-    citizen.set_input_files("#id_photos", str(photos["report"]))
+    citizen.set_input_files("#id_photos", str(photo))
     citizen.screenshot(path=str(ARTIFACTS / "casework_report_phone.png"), full_page=True)
     citizen.click("#send")
     citizen.wait_for_url("**/report/thanks/")
-    number = citizen.inner_text("#tracking").strip()
-    assert len(number) == 12
     citizen.screenshot(path=str(ARTIFACTS / "casework_thanks_phone.png"), full_page=True)
+    return citizen
 
-    # The centre finds it in the list, registers and dispatches it.
+
+def go_round(browser: Chromium, media: Path, number: str, photos: dict[str, Path]) -> None:
+    """Centre registers and dispatches; worker accepts and handles; one rework; closed."""
+    url = browser.url
     centre = log_in(context(browser, media, **DESK), url, "centre")
     centre.goto(f"{url}/issues/?status=reported")
     centre.screenshot(path=str(ARTIFACTS / "casework_list.png"), full_page=True)
@@ -162,7 +173,6 @@ def test_a_citizen_report_goes_round_the_loop_with_one_rework(
     assert status(centre) == "已派遣 / dispatched"
     sheet = centre.url
 
-    # The grid worker accepts and reports back with a photo.
     worker = log_in(context(browser, media, **DESK), url, "worker")
     assert number in worker.inner_text("table.issues")
     worker.goto(sheet)
@@ -170,7 +180,6 @@ def test_a_citizen_report_goes_round_the_loop_with_one_rework(
     act(worker, "handle", "已清运", photos["fixed"])
     assert status(worker) == "已处理 / handled"
 
-    # The inspector sends it back; the worker handles it again; the inspector closes it.
     inspector = log_in(context(browser, media, **DESK), url, "inspector")
     inspector.goto(sheet)
     act(inspector, "rework", "仍有垃圾残留")
@@ -180,53 +189,52 @@ def test_a_citizen_report_goes_round_the_loop_with_one_rework(
     inspector.goto(sheet)
     act(inspector, "verify", "现场核查干净")
     assert status(inspector) == "已结案 / closed"
-    inspector.wait_for_function(
-        "document.querySelectorAll('img.thumb').length === 3 && [...document.querySelectorAll('img.thumb')].every(i => i.naturalWidth > 0)"
-    )
+    inspector.wait_for_function(THUMBS_LOADED)
     inspector.screenshot(path=str(ARTIFACTS / "casework_detail.png"), full_page=True)
 
     centre.goto(f"{url}/issues/map/")
     centre.wait_for_function("window.issueMap && window.issueMap.ready")
     centre.screenshot(path=str(ARTIFACTS / "casework_map.png"))
 
-    # The citizen's tracking page says closed, with steps and no internal comment.
-    citizen.goto(f"{url}/track/?number={number}")
-    assert citizen.inner_text("#public-status") == "已结案 / closed"
-    steps = citizen.inner_text("#steps")
-    assert "返工" in steps and "核查结案" in steps and "仍有垃圾残留" not in citizen.content()
-    citizen.screenshot(path=str(ARTIFACTS / "casework_track_phone.png"), full_page=True)
 
+def test_a_citizen_report_goes_round_the_loop_with_one_rework(
+    live_server: Any, where: tuple[float, float], media: Path, tmp_path: Path
+) -> None:
+    photos = photo_files(tmp_path)
+    with chromium(live_server) as browser:
+        citizen = report_on_phone(browser, media, where, photos["report"])
+        number = citizen.inner_text("#tracking").strip()
+        go_round(browser, media, number, photos)
+        citizen.goto(f"{browser.url}/track/?number={number}")
+        public = citizen.inner_text("#public-status")
+        steps = citizen.inner_text("#steps")
+        page = citizen.content()
+        citizen.screenshot(path=str(ARTIFACTS / "casework_track_phone.png"), full_page=True)
+
+    assert public == "已结案 / closed"
+    assert "返工" in steps and "核查结案" in steps and "仍有垃圾残留" not in page
     issue = Issue.objects.get(tracking_number=number)
     assert (issue.status, issue.rework_count, issue.source) == ("closed", 1, "citizen")
     actions = list(issue.transitions.values_list("action", flat=True))
-    assert actions == [
-        "report",
-        "register",
-        "dispatch",
-        "accept",
-        "handle",
-        "rework",
+    assert actions == ["report", "register", "dispatch", "accept"] + ["handle", "rework"] + [
         "handle",
         "verify",
     ]
+    assert issue.photos.count() == 3
 
 
 def test_the_phone_location_fills_in_the_report(
-    browser: tuple[Browser, str, list[str]], where: tuple[float, float], media: Path
+    live_server: Any, where: tuple[float, float], media: Path
 ) -> None:
     lon, lat = where
-    phone = context(
-        browser,
-        media,
-        **PHONE,
-        geolocation={"longitude": lon, "latitude": lat},
-        permissions=["geolocation"],
-    )
-    page = phone.new_page()
-    page.goto(f"{browser[1]}/report/")
-    page.click("#gps")
-    page.wait_for_function("document.getElementById('id_lon').value !== ''")
-    assert abs(float(page.input_value("#id_lon")) - lon) < 1e-6
-    assert abs(float(page.input_value("#id_lat")) - lat) < 1e-6
-    assert "当前位置" in page.inner_text("#where")
-    page.screenshot(path=str(ARTIFACTS / "casework_report_gps_phone.png"))
+    with chromium(live_server) as browser:
+        fix = {"geolocation": {"longitude": lon, "latitude": lat}, "permissions": ["geolocation"]}
+        page = context(browser, media, **PHONE, **fix).new_page()
+        page.goto(f"{browser.url}/report/")
+        page.click("#gps")
+        page.wait_for_function("document.getElementById('id_lon').value !== ''")
+        got = float(page.input_value("#id_lon")), float(page.input_value("#id_lat"))
+        where_text = page.inner_text("#where")
+        page.screenshot(path=str(ARTIFACTS / "casework_report_gps_phone.png"))
+    assert abs(got[0] - lon) < 1e-6 and abs(got[1] - lat) < 1e-6
+    assert "当前位置" in where_text

@@ -12,6 +12,7 @@ from django.test import Client
 from PIL import Image
 
 from gridmgr.models import Issue, Photo, Transition
+from tests.gridmgr.casework_cases import number
 from tests.loop import jpeg, spot
 from tests.world import TIANANMEN, World
 
@@ -75,7 +76,7 @@ def test_sending_the_same_form_twice_makes_one_case(
     first = client.post("/report/", report(world, key, photos=[upload(jpeg())]), follow=True)
     again = client.post("/report/", report(world, key, photos=[upload(jpeg())]), follow=True)
     issue = Issue.objects.get()
-    assert issue.tracking_number in first.text and issue.tracking_number in again.text
+    assert number(issue) in first.text and number(issue) in again.text
     assert Photo.objects.count() == 1
 
 

@@ -9,6 +9,7 @@ from django.test import Client
 from gridmgr.models import Issue
 from gridmgr.services.cases import apply, receive
 from gridmgr.services.photos import add_photo
+from tests.gridmgr.casework_cases import number
 from tests.loop import People, at, jpeg, spot
 from tests.world import World
 
@@ -40,7 +41,7 @@ def test_the_status_page_shows_status_category_times_and_steps(
     client: Client, world: World, people: People, media: Path
 ) -> None:
     issue = closed_case(world, people)
-    page = client.get("/track/", {"number": issue.tracking_number.lower()}).text
+    page = client.get("/track/", {"number": number(issue).lower()}).text
     assert "已结案 / closed" in page
     assert "暴露垃圾" in page and "exposed rubbish" in page
     assert "2026-03-02 09:00" in page and "2026-03-02 14:00" in page
@@ -54,7 +55,7 @@ def test_the_status_page_hides_comments_names_and_contacts(
     client: Client, world: World, people: People, media: Path
 ) -> None:
     issue = closed_case(world, people)
-    page = client.get("/track/", {"number": issue.tracking_number}).text
+    page = client.get("/track/", {"number": number(issue)}).text
     for secret in ("内部意见", "已清运", "督查：未清理干净", "核查通过", "李四", "13800000000"):
         assert secret not in page
     for login in ("centre", "worker", "inspector", "网格员S3"):

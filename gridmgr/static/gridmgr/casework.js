@@ -14,7 +14,10 @@
   }
 
   function baseMap(el) {
-    var map = L.map(el, { zoomSnap: 0.5, maxZoom: 20, attributionControl: false });
+    // Tiles only when the site configures an (internal) base map: GRIDMGR_BASEMAP.
+    var tiles = data("basemap") || [];
+    var map = L.map(el, { zoomSnap: 0.5, maxZoom: 20, attributionControl: tiles.length > 0 });
+    tiles.forEach(function (t) { L.tileLayer(t.url, t).addTo(map); });
     var outline = data("outline");
     var layer = L.geoJSON(outline, {
       interactive: false,
@@ -61,7 +64,7 @@
           return m;
         });
         cluster.addLayers(markers);
-        if (markers.length) { map.fitBounds(cluster.getBounds(), { maxZoom: 17, padding: [20, 20] }); }
+        if (markers.length) { map.fitBounds(cluster.getBounds(), { maxZoom: 15, padding: [20, 20], animate: false }); }
         status.textContent = fc.count + " 件 / issues" + (fc.count >= (+el.dataset.cap) ? "（仅显示最新 / latest only）" : "");
         window.issueMap.ready = true;
       })
@@ -70,8 +73,9 @@
 
   function caseMap(el) {
     var base = baseMap(el), map = base.map;
-    var features = (data("zones") || {}).features || [];
-    var zones = L.geoJSON(data("zones"), {
+    var receipt = data("zones") || { type: "FeatureCollection", features: [] };
+    var features = receipt.features;
+    var zones = L.geoJSON(receipt, {
       // The lowest layer's zone (the unit grid) filled, the zones above it as dashed outlines.
       style: function (f) {
         var lowest = f === features[features.length - 1];
@@ -85,8 +89,8 @@
     var ll = [+el.dataset.lat, +el.dataset.lon];
     L.marker(ll).addTo(map);
     var grid = zones.getLayers();
-    if (grid.length) { map.fitBounds(grid[grid.length - 1].getBounds(), { maxZoom: 17, padding: [40, 40] }); }
-    else { map.setView(ll, 17); }
+    if (grid.length) { map.fitBounds(grid[grid.length - 1].getBounds(), { maxZoom: 17, padding: [40, 40], animate: false }); }
+    else { map.setView(ll, 17, { animate: false }); }
   }
 
   function reportMap(el) {
