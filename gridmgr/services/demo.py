@@ -2,24 +2,29 @@
 
 Everything is drawn from one seed, so two loads give the same district. The demo carries
 deliberate faults (two holes, two unowned grids, one grid drawn across two neighbours) so that
-coverage reports and the blind-spot and overlap flags of issues have something to show.
+coverage reports and the blind-spot and overlap flags of issues have something to show. The
+issues come with 60 days of the closed loop behind them (services.demo_history), timed on the
+2026 working calendar, with the demo accounts (services.demo_accounts) as the people acting.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 
 from geodata.readers import Feature, read_features
 from gridmgr.models import Category, Issue, Layer, Owner, Ownership, Plan, Region, Station, Zone
 from gridmgr.models.owners import Role
 from gridmgr.services import demo_data as data
+from gridmgr.services.demo_accounts import ensure_demo_accounts
+from gridmgr.services.demo_history import HistorySummary, add_history
 from gridmgr.services.demo_issues import add_categories, add_issues
 from gridmgr.services.demo_zones import (
     DemoError,
@@ -35,6 +40,10 @@ from gridmgr.services.demo_zones import (
 from gridmgr.services.grids import generate_grid
 from gridmgr.services.imports import import_regions, union_boundary
 from gridmgr.services.plans import activate_plan
+from gridmgr.services.workcal import load_calendar_csv
+
+# The working calendar of the demo's year: holidays and make-up working days (调休).
+CALENDAR = "fixtures/calendar/cn_2026.csv"
 
 __all__ = ["DemoError", "DemoSummary", "database_empty", "demo_loaded", "load_demo"]
 
@@ -53,6 +62,8 @@ class DemoSummary:
     blind_issues: int
     overlap_issues: int
     faults: Faults
+    statuses: dict[str, int] = field(default_factory=dict)
+    history: HistorySummary | None = None
     seconds: float = 0.0
 
 
@@ -77,7 +88,10 @@ def load_demo(progress: Callable[[str], None] | None = None) -> DemoSummary:
     started = time.perf_counter()
     rng = np.random.default_rng(data.SEED)
     people = People(rng)
+    now = timezone.now()
     with transaction.atomic():
+        step("工作日历 / working calendar")
+        load_calendar_csv(settings.BASE_DIR / CALENDAR)
         step("区域 / regions")
         district, subs = add_regions()
         departments = add_departments(people)
@@ -95,8 +109,13 @@ def load_demo(progress: Callable[[str], None] | None = None) -> DemoSummary:
         activate_plan(plan)
         step("问题 / issues")
         categories = add_categories(departments)
-        add_issues(shape(district), faults.spots, categories, rng)
+        made = add_issues(shape(district), faults.spots, categories, rng, now)
+        step("办理过程 / case history")
+        # The accounts first (no usable password: demo_admin sets it), so the steps have actors.
+        ensure_demo_accounts(None)
+        history = add_history(rng, made.duplicates, now)
     summary = summarise(faults)
+    summary.history = history
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -116,6 +135,7 @@ def summarise(faults: Faults | None = None) -> DemoSummary:
         blind_issues=Issue.objects.filter(in_blind_spot=True).count(),
         overlap_issues=Issue.objects.filter(in_overlap=True).count(),
         faults=faults or Faults(),
+        statuses=dict(Issue.objects.values_list("status").annotate(n=Count("id")).order_by()),
     )
 
 

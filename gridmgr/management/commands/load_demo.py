@@ -46,6 +46,14 @@ class Command(GridCommand):
             f"  问题 / issues: {s.issues}，盲区 / in blind spots: {s.blind_issues}，"
             f"重叠 / in overlaps: {s.overlap_issues}"
         )
+        statuses = "，".join(f"{status} {n}" for status, n in sorted(s.statuses.items()))
+        out(f"  状态 / statuses: {statuses}")
+        if s.history is not None:
+            h = s.history
+            out(
+                f"  办理过程 / history: 步骤 / steps {h.transitions}，通知 / notifications "
+                f"{h.notifications}，照片 / photos {h.photos}，受理编号 / tracking numbers {h.tracked}"
+            )
         f = s.faults
         out(f"  故意留的盲区（已删网格）/ holes (deleted grids): {', '.join(f.holes)}")
         out(f"  无人负责的网格 / grids without owner: {', '.join(f.unowned)}")
