@@ -8,11 +8,13 @@ number), created through gridmgr.services.cases.receive and so routed on arrival
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Prefetch, QuerySet
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from gridmgr.errors import UnknownCategoryError
@@ -29,6 +31,8 @@ MAX_REQUESTS = 1000
 # Statuses whose last comment is shown to the public as status_notes: the reasons a citizen
 # is owed; comments on internal steps (reassign, rework) stay internal.
 PUBLIC_REASONS = (Issue.Status.REJECTED, Issue.Status.SUSPENDED)
+# A case whose insert hit a unique constraint other than its idempotency key is received again.
+RECEIVE_ATTEMPTS = 3
 
 Item = dict[str, object]
 # Turns a site-relative URL into an absolute one (request.build_absolute_uri).
@@ -68,15 +72,53 @@ def offered() -> QuerySet[Category]:
     )
 
 
-def offered_service(code: str) -> Category:
-    """The offered category with this code (or name); NotFound otherwise."""
+def _lookup_service(code: str) -> Category | None:
+    """The offered category with this code (one query), else with this name or English name."""
+    service = offered().filter(code=code.strip()).first()
+    if service is not None:
+        return service
     try:
         category = find_category(code)
     except UnknownCategoryError:
-        category = None
-    service = offered().filter(pk=category.pk).first() if category is not None else None
+        return None
+    return offered().filter(pk=category.pk).first()
+
+
+# Offered services by the code (or name) asked for, per process, for at most SERVICE_CACHE_S
+# seconds: every posted request looks its service up. Saving or deleting a category or an owner
+# (a department's name is in the notice) empties the cache at once, in this process; a change
+# made elsewhere (another process, a queryset update) shows here within SERVICE_CACHE_S.
+SERVICE_CACHE_S = 30.0
+_SERVICE_CACHE_MAX = 1000
+_services: dict[str, tuple[float, Category]] = {}
+
+
+def forget_services(**_: object) -> None:
+    """Empty the per-process cache of offered services."""
+    _services.clear()
+
+
+post_save.connect(forget_services, sender=Category, dispatch_uid="open311-services-save")
+post_delete.connect(forget_services, sender=Category, dispatch_uid="open311-services-delete")
+post_save.connect(forget_services, sender=Owner, dispatch_uid="open311-owners-save")
+post_delete.connect(forget_services, sender=Owner, dispatch_uid="open311-owners-delete")
+
+
+def offered_service(code: str) -> Category:
+    """The offered category with this code (or name); NotFound otherwise.
+
+    The instance may be shared with other requests of this process: read it, do not change it.
+    """
+    now = time.monotonic()
+    hit = _services.get(code)
+    if hit is not None and now - hit[0] < SERVICE_CACHE_S:
+        return hit[1]
+    service = _lookup_service(code)
     if service is None:
         raise NotFound(f"未知的服务类别 service_code：{code}", f"unknown service_code: {code}")
+    if len(_services) >= _SERVICE_CACHE_MAX:
+        _services.clear()
+    _services[code] = (now, service)
     return service
 
 
@@ -140,8 +182,9 @@ def submit(new: NewRequest, key: ApiKey) -> tuple[list[Item], bool]:
     category = offered_service(new.service_code)
     # Keys are namespaced per client, so that two clients' keys never meet.
     idempotency_key = f"open311:{key.pk}:{new.idempotency_key}" if new.idempotency_key else None
-    try:
-        with transaction.atomic():
+    # receive() runs in its own transaction: no outer one (it would only add a savepoint).
+    for attempt in range(1, RECEIVE_ATTEMPTS + 1):
+        try:
             issue, created = receive(
                 new.lon,
                 new.lat,
@@ -155,12 +198,21 @@ def submit(new: NewRequest, key: ApiKey) -> tuple[list[Item], bool]:
                 idempotency_key=idempotency_key,
                 actor_label=f"Open311: {key.name}"[:100],
             )
-    except IntegrityError:
-        # A concurrent retry with the same key committed first: answer with its case.
-        earlier = Issue.objects.filter(idempotency_key=idempotency_key).first()
-        if idempotency_key is None or earlier is None:
-            raise
-        issue, created = earlier, False
+            break
+        except IntegrityError:
+            # A concurrent retry with the same key committed first: answer with its case.
+            earlier = (
+                Issue.objects.filter(idempotency_key=idempotency_key).first()
+                if idempotency_key is not None
+                else None
+            )
+            if earlier is not None:
+                issue, created = earlier, False
+                break
+            # Else most likely a tracking number drawn twice (24 random bits a day): the
+            # transaction was rolled back whole, so receive again with a new number.
+            if attempt == RECEIVE_ATTEMPTS:
+                raise
     item: Item = {
         "service_request_id": issue.tracking_number,
         "service_notice": service_notice(issue.category),
