@@ -134,8 +134,8 @@ def build_world(seed: int = SEED) -> World:
 
 def cell_size_for(world: World, n_cells: int) -> float:
     """The lattice size (whole metres) that cuts the district into about n_cells cells."""
-    # Whole metres: square_cells builds each box as x0 + size, which for a fractional size can
-    # differ by one ulp from the neighbour's x0 and break the coverage (see bench report).
+    # Whole metres, so that runs and reports compare (square_cells itself now takes fractional
+    # sizes too: a cell's far edge used to be x0 + size, one ulp off its neighbour's x0).
     return float(round(math.sqrt(world.area_m2 / n_cells)))
 
 

@@ -51,9 +51,12 @@ def square_cells(
     # cell_size_m in that projection, so their cells share lattice lines.
     proj = proj or LocalProjection.around(area)
     ix, iy = _lattice(proj.to_metres(area).bounds, cell_size_m)
+    # Both edges as lattice index × size: x0 + size can differ from the neighbour's x0 by one
+    # ulp for a fractional size (174.9 m), and the cells would no longer share their edges.
     x0, y0 = ix * cell_size_m, iy * cell_size_m
+    x1, y1 = (ix + 1) * cell_size_m, (iy + 1) * cell_size_m
     # Boxes go to lon/lat and meet the area there, so cells keep the area's own vertices.
-    boxes = proj.to_lonlat(shapely.box(x0, y0, x0 + cell_size_m, y0 + cell_size_m))
+    boxes = proj.to_lonlat(shapely.box(x0, y0, x1, y1))
     shapely.prepare(area)
     # Interior cells are the whole box: only cells on the area's edge need an overlay.
     inside = shapely.covers(area, boxes)

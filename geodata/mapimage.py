@@ -21,6 +21,15 @@ _LEGEND_PX = 28
 
 BLIND = "#d7191c"
 OVERLAP = "#f28e2b"
+# The words of the map (legend, north arrow), bilingual unless the caller gives its language's.
+WORDS = {
+    "zone": "网格 zone",
+    "blind": "盲区 blind spot",
+    "overlap": "重叠 overlap",
+    "subregion": "下级区域 sub-region",
+    "boundary": "区域边界 boundary",
+    "north": "北 N",
+}
 
 
 @dataclass
@@ -60,8 +69,16 @@ class _Frame:
         return np.asarray(shapely.simplify(clipped, 0.5 / self.scale), dtype=object)
 
 
-def map_svg(layers: MapLayers, width: int = 680, max_height: int = 760, font: str = FONT) -> str:
-    """Draw the layers of a coverage map as an SVG document `width` pixels wide."""
+def map_svg(
+    layers: MapLayers,
+    width: int = 680,
+    max_height: int = 760,
+    font: str = FONT,
+    words: dict[str, str] | None = None,
+) -> str:
+    """Draw the layers of a coverage map as an SVG document `width` pixels wide; `words`
+    replaces some of WORDS (the legend and the north arrow) for a report in one language."""
+    text = {**WORDS, **(words or {})}
     frame, height = _frame(layers.outline, width, max_height)
     zone_style = 'fill="none" stroke="#aaa" stroke-width="0.4"'
     sub_style = 'fill="none" stroke="#555" stroke-width="1" stroke-dasharray="5 3"'
@@ -74,8 +91,8 @@ def map_svg(layers: MapLayers, width: int = 680, max_height: int = 760, font: st
         _pieces(frame, [f.geometry for f in layers.overlaps], OVERLAP),
         _path(frame, [layers.outline], 'fill="none" stroke="#000" stroke-width="1.8"'),
         _scale_bar(frame, height),
-        _north_arrow(width),
-        _legend(height, bool(layers.subregions)),
+        _north_arrow(width, text["north"]),
+        _legend(height, bool(layers.subregions), text),
     ]
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + _LEGEND_PX}" '
@@ -199,24 +216,24 @@ def _scale_bar(frame: _Frame, height: int) -> str:
     )
 
 
-def _north_arrow(width: int) -> str:
+def _north_arrow(width: int, north: str) -> str:
     """An arrow pointing up: the projection is centred on the map, so grid north is true north."""
     x, y = width - 26, 14
     return (
         f'<rect x="{x - 16}" y="{y - 4}" width="32" height="48" fill="#fff" fill-opacity="0.85"/>'
         f'<path d="M{x} {y}L{x + 8} {y + 24}L{x} {y + 18}L{x - 8} {y + 24}Z" fill="#000"/>'
-        f'<text x="{x}" y="{y + 38}" font-size="11" text-anchor="middle">北 N</text>'
+        f'<text x="{x}" y="{y + 38}" font-size="11" text-anchor="middle">{escape(north)}</text>'
     )
 
 
-def _legend(height: int, subregions: bool) -> str:
+def _legend(height: int, subregions: bool, words: dict[str, str]) -> str:
     """One line under the map: what each colour and line means."""
     items = [
-        ('fill="none" stroke="#aaa" stroke-width="0.8"', "网格 zone"),
-        (f'fill="{BLIND}" fill-opacity="0.75"', "盲区 blind spot"),
-        (f'fill="{OVERLAP}" fill-opacity="0.75"', "重叠 overlap"),
-        ('fill="none" stroke="#555" stroke-dasharray="3 2"', "下级区域 sub-region"),
-        ('fill="none" stroke="#000" stroke-width="1.8"', "区域边界 boundary"),
+        ('fill="none" stroke="#aaa" stroke-width="0.8"', words["zone"]),
+        (f'fill="{BLIND}" fill-opacity="0.75"', words["blind"]),
+        (f'fill="{OVERLAP}" fill-opacity="0.75"', words["overlap"]),
+        ('fill="none" stroke="#555" stroke-dasharray="3 2"', words["subregion"]),
+        ('fill="none" stroke="#000" stroke-width="1.8"', words["boundary"]),
     ]
     if not subregions:
         del items[3]

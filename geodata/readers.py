@@ -1,5 +1,6 @@
 """Read vector files and point tables into WGS84 lon/lat, whatever their CRS and encoding."""
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -7,6 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 import pyogrio
 import pyogrio.errors
 import shapely
@@ -279,11 +283,15 @@ def _parse_numbers(column: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarr
 
 
 def _from_fields(
-    columns: dict[str, np.ndarray], lon_field: str, lat_field: str
+    columns: dict[str, np.ndarray],
+    lon_field: str,
+    lat_field: str,
+    parse: Callable[[str], tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, dict[int, tuple[str, str]]]:
     """Return x, y parsed from two attribute columns and the (zh, en) reason of each bad row."""
-    x, x_missing, x_text = _parse_numbers(columns[lon_field])
-    y, y_missing, y_text = _parse_numbers(columns[lat_field])
+    parse = parse or (lambda name: _parse_numbers(columns[name]))
+    x, x_missing, x_text = parse(lon_field)
+    y, y_missing, y_text = parse(lat_field)
     reasons: dict[int, tuple[str, str]] = {}
     for i in np.flatnonzero(x_missing | y_missing):
         reasons[int(i)] = ("缺少经度或纬度", f"missing {lon_field} or {lat_field}")
@@ -331,12 +339,18 @@ def read_point_table(
     _check_path(path, VECTOR_SUFFIXES | TABLE_SUFFIXES)
     check_system(coord_sys)
     is_csv = path.suffix.lower() in TABLE_SUFFIXES
-    meta, wkb, fields = _read_layer(path, 0, _encodings(path, None), read_geometry=not is_csv)
-    columns = {str(name): column for name, column in zip(meta["fields"], fields, strict=True)}
-    table_srid = check_srid(srid) if srid is not None else _file_srid(meta["crs"], path.name)
+    plain = _read_plain_csv(path) if is_csv else None
+    parse = None
+    if plain is not None:
+        columns, parse, wkb, crs = plain.columns, plain.numbers, None, None
+    else:
+        meta, wkb, fields = _read_layer(path, 0, _encodings(path, None), read_geometry=not is_csv)
+        columns = {str(name): column for name, column in zip(meta["fields"], fields, strict=True)}
+        crs = meta["crs"]
+    table_srid = check_srid(srid) if srid is not None else _file_srid(crs, path.name)
     present = [name in columns for name in (lon_field, lat_field)]
     if all(present):
-        x, y, reasons = _from_fields(columns, lon_field, lat_field)
+        x, y, reasons = _from_fields(columns, lon_field, lat_field, parse)
     elif not any(present) and wkb is not None:
         x, y, reasons = _from_points(wkb)
     else:
@@ -345,6 +359,80 @@ def read_point_table(
         raise EmptyInputError(f"{path.name} 中没有数据行", f"{path.name} has no rows")
     label = row_label if is_csv else feature_label
     return _point_table(x, y, reasons, columns, table_srid, coord_sys, label)
+
+
+@dataclass
+class _PlainCSV:
+    """A CSV read by pyarrow: its columns as GDAL gives them (object arrays of str)."""
+
+    table: pa.Table
+    columns: dict[str, np.ndarray]
+
+    def numbers(self, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """A column as floats with masks of its missing and its non-numeric values.
+
+        pyarrow parses a column at C speed when every value is a plain number (it accepts no
+        text that Python's float() refuses, and reads the same values); otherwise the column
+        goes through _parse_numbers like any other.
+        """
+        try:
+            values = pc.cast(self.table.column(name), pa.float64()).to_numpy()
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return _parse_numbers(self.columns[name])
+        none = np.zeros(len(values), dtype=bool)
+        return values, none, none.copy()
+
+
+# A header name GDAL may read otherwise than as written: padded (GDAL trims it), holding another
+# separator GDAL may pick (it detects ; tab |), or blank or number-like (GDAL names it field_N,
+# or takes the whole line as data: even "-" counts as a number there). Such files go to GDAL.
+_ODD_NAME = re.compile(r"^\s|\s$|[;\t|]|^[-+.\deE]*$")
+
+
+def _read_plain_csv(path: Path) -> _PlainCSV | None:
+    """Read a plain comma-separated CSV with pyarrow, ~10× faster than GDAL; None if not plain.
+
+    Plain: UTF-8 (a BOM skipped) or else GBK text, as _encodings has GDAL try; a header line of
+    distinct, ordinary names; every row as many fields as the header; no NUL byte; no .csvt
+    (GDAL's column types). Anything else is left to GDAL, whose reading this one reproduces:
+    values are text, quotes removed, spaces kept, empty fields "", blank lines skipped.
+    """
+    if any(path.with_suffix(s).exists() for s in (".csvt", ".CSVT")):
+        return None
+    data = path.read_bytes()
+    if not data or b"\x00" in data:
+        return None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            data = data.decode(FALLBACK_ENCODING).encode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    try:
+        table = _arrow_csv(data)
+    except pa.ArrowInvalid:
+        return None
+    names = table.column_names
+    if len(names) < 2 or len(set(names)) != len(names) or any(_ODD_NAME.search(n) for n in names):
+        return None
+    columns = {n: table.column(n).to_numpy(zero_copy_only=False) for n in names}
+    return _PlainCSV(table, columns)
+
+
+def _arrow_csv(data: bytes) -> pa.Table:
+    """Every column of a UTF-8 CSV as text; raises ArrowInvalid on a ragged row."""
+    parse = pacsv.ParseOptions(newlines_in_values=True)
+    header = pacsv.open_csv(pa.BufferReader(data), parse_options=parse).schema.names
+    return pacsv.read_csv(
+        pa.BufferReader(data),
+        parse_options=parse,
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(header, pa.string()),
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
 
 
 def _missing_fields(path: Path, lon_field: str, lat_field: str, names: list[str]) -> FieldError:

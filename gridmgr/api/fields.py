@@ -97,3 +97,12 @@ class LonLatPolygonField(GeometryField):
         except GeoDataError as exc:
             raise serializers.ValidationError(str(exc)) from None
         return to_geos(shape)
+
+
+class CodeRelatedField(serializers.SlugRelatedField):
+    """A related object named by its code; a code with a NUL character is refused (400)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, str) and "\x00" in data:
+            raise serializers.ValidationError("代码含有空字符 (NUL) / the code contains a NUL")
+        return super().to_internal_value(data)

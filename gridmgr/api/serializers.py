@@ -10,7 +10,12 @@ from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from gridmgr.api.fields import LonLatPolygonField, StrictFeatureMixin, StrictMixin
+from gridmgr.api.fields import (
+    CodeRelatedField,
+    LonLatPolygonField,
+    StrictFeatureMixin,
+    StrictMixin,
+)
 from gridmgr.models import (
     Category,
     Layer,
@@ -176,7 +181,7 @@ class OwnershipSerializer(StrictMixin, serializers.ModelSerializer):
     """An owner's responsibility for one zone or one region (by code) over a period."""
 
     owner_name = serializers.CharField(source="owner.name", read_only=True)
-    region = serializers.SlugRelatedField(
+    region = CodeRelatedField(
         slug_field="code", queryset=Region.objects.all(), allow_null=True, required=False
     )
     zone = serializers.PrimaryKeyRelatedField(
@@ -225,7 +230,7 @@ class StationSerializer(GeoFeatureModelSerializer):
 
 
 class CoverageQuerySerializer(StrictMixin, serializers.Serializer):
-    region = serializers.SlugRelatedField(
+    region = CodeRelatedField(
         slug_field="code",
         queryset=Region.objects.all(),
         required=False,

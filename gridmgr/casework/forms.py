@@ -10,14 +10,19 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django_filters.widgets import DateRangeWidget
 
 from gridmgr.casework.queries import overdue_q
+from gridmgr.i18n import local_choices, local_name
 from gridmgr.models import Category, Issue, Owner, Region, Routing
-from gridmgr.services.cases import STEPS
+from gridmgr.services.cases import STEPS, step_label
 
 MAX_REPORT_PHOTOS = 3
-NO_LOCATION = "请在地图上点选位置或使用定位 / tap the map or use your location"
+NO_LOCATION = _("请在地图上点选位置或使用定位")
+step_label_lazy = lazy(step_label, str)
 SORTS = {
     "-reported": F("reported_at").desc(),
     "reported": F("reported_at").asc(),
@@ -26,44 +31,55 @@ SORTS = {
 }
 
 
+class CategoryField(forms.ModelChoiceField):
+    """Categories by code and name in the active language (A01 暴露垃圾 / A01 exposed rubbish)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.code} {local_name(obj)}"
+
+
+class CategoryFilter(filters.ModelChoiceFilter):
+    field_class = CategoryField
+
+
 class IssueFilter(filters.FilterSet):
     """The filters of the issue list and map, all optional, combined with AND."""
 
     status = filters.ChoiceFilter(
-        label="状态 / status",
-        choices=[("open", "在办 / open"), *Issue.Status.choices],
+        label=_("状态"),
+        choices=[("open", _("在办")), *local_choices(Issue.Status.choices)],
         method="by_status",
-        empty_label="全部 / all",
+        empty_label=_("全部"),
     )
-    category = filters.ModelChoiceFilter(
-        label="类别 / category",
+    category = CategoryFilter(
+        label=_("类别"),
         queryset=Category.objects.select_related("parent"),
         method="by_category",
-        empty_label="全部 / all",
+        empty_label=_("全部"),
     )
     subdistrict = filters.ModelChoiceFilter(
-        label="街道 / sub-district",
+        label=_("街道"),
         queryset=Region.objects.filter(level=Region.Level.SUBDISTRICT),
         method="by_subdistrict",
-        empty_label="全部 / all",
+        empty_label=_("全部"),
     )
-    zone = filters.CharFilter(label="区域编码 / zone code", method="by_zone")
-    owner = filters.CharFilter(label="责任人 / owner", method="by_owner")
+    zone = filters.CharFilter(label=_("区域编码"), method="by_zone")
+    owner = filters.CharFilter(label=_("责任人"), method="by_owner")
     overdue = filters.BooleanFilter(
-        label="仅超期 / overdue only", method="by_overdue", widget=forms.CheckboxInput
+        label=_("仅超期"), method="by_overdue", widget=forms.CheckboxInput
     )
     reported = filters.DateFromToRangeFilter(
-        label="上报日期 / reported",
+        label=_("上报日期"),
         field_name="reported_at",
         widget=DateRangeWidget(attrs={"type": "date"}),
     )
     sort = filters.ChoiceFilter(
-        label="排序 / sort",
+        label=_("排序"),
         choices=[
-            ("-reported", "最新上报 / newest"),
-            ("reported", "最早上报 / oldest"),
-            ("due", "时限最近 / due soonest"),
-            ("-due", "时限最远 / due latest"),
+            ("-reported", _("最新上报")),
+            ("reported", _("最早上报")),
+            ("due", _("时限最近")),
+            ("-due", _("时限最远")),
         ],
         method="by_sort",
         empty_label=None,
@@ -121,7 +137,8 @@ class PhotosField(forms.FileField):
         files = data if isinstance(data, list | tuple) else [data] if data else []
         if self.limit is not None and len(files) > self.limit:
             raise forms.ValidationError(
-                f"最多上传 {self.limit} 张照片 / at most {self.limit} photos"
+                ngettext("最多上传 %(n)d 张照片", "最多上传 %(n)d 张照片", self.limit)
+                % {"n": self.limit}
             )
         return [super(PhotosField, self).clean(f, initial) for f in files]
 
@@ -129,33 +146,33 @@ class PhotosField(forms.FileField):
 class ActionForm(forms.Form):
     """One step on a case, with what that step needs (the service checks the rest)."""
 
-    action = forms.ChoiceField(choices=[(k, f"{s.zh} / {k}") for k, s in STEPS.items()])
+    action = forms.ChoiceField(choices=[(k, step_label_lazy(k)) for k in STEPS])
     comment = forms.CharField(
-        label="意见 / comment", required=False, max_length=2000, widget=forms.Textarea
+        label=_("意见"), required=False, max_length=2000, widget=forms.Textarea
     )
-    photos = PhotosField(label="处置照片 / evidence photos")
+    photos = PhotosField(label=_("处置照片"))
     owner = forms.ModelChoiceField(
-        label="属地责任人 / territorial owner",
+        label=_("属地责任人"),
         queryset=Owner.objects.exclude(kind=Owner.Kind.DEPARTMENT),
         required=False,
-        empty_label="不变 / unchanged",
+        empty_label=_("不变"),
     )
     department = forms.ModelChoiceField(
-        label="主管部门 / department",
+        label=_("主管部门"),
         queryset=Owner.objects.filter(kind=Owner.Kind.DEPARTMENT),
         required=False,
-        empty_label="不变 / unchanged",
+        empty_label=_("不变"),
     )
-    into = forms.CharField(label="并入案件 / merge into case", required=False, max_length=30)
+    into = forms.CharField(label=_("并入案件"), required=False, max_length=30)
 
 
 def leaf_category_choices() -> list[tuple[str, list[tuple[int, str]]]]:
-    """Categories without children, grouped under their parent's name."""
+    """Categories without children, grouped under their parent's name (in the active language)."""
     groups: dict[str, list[tuple[int, str]]] = {}
     leaves = Category.objects.filter(children__isnull=True).select_related("parent")
     for c in leaves.order_by("parent__code", "code"):
-        group = f"{c.parent.name} / {c.parent.name_en}" if c.parent else "其他 / other"
-        groups.setdefault(group, []).append((c.pk, f"{c.name} / {c.name_en}"))
+        group = local_name(c.parent) if c.parent else gettext("其他")
+        groups.setdefault(group, []).append((c.pk, local_name(c)))
     return list(groups.items())
 
 
@@ -165,22 +182,20 @@ class ReportForm(forms.Form):
     key = forms.CharField(widget=forms.HiddenInput, max_length=100)
     lon = forms.FloatField(widget=forms.HiddenInput, min_value=-180, max_value=180)
     lat = forms.FloatField(widget=forms.HiddenInput, min_value=-90, max_value=90)
-    category = forms.TypedChoiceField(label="问题类别 / category", coerce=int)
+    category = forms.TypedChoiceField(label=_("问题类别"), coerce=int)
     description = forms.CharField(
-        label="问题描述 / description",
+        label=_("问题描述"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    photos = PhotosField(label="照片（最多3张） / photos (up to 3)", limit=MAX_REPORT_PHOTOS)
-    name = forms.CharField(label="姓名（选填） / name (optional)", required=False, max_length=100)
-    contact = forms.CharField(
-        label="联系方式（选填） / phone or e-mail (optional)", required=False, max_length=100
-    )
+    photos = PhotosField(label=_("照片（最多3张）"), limit=MAX_REPORT_PHOTOS)
+    name = forms.CharField(label=_("姓名（选填）"), required=False, max_length=100)
+    contact = forms.CharField(label=_("联系方式（选填）"), required=False, max_length=100)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", "请选择 / choose"), *leaf_category_choices()]  # type: ignore[attr-defined]
+        self.fields["category"].choices = [("", gettext("请选择")), *leaf_category_choices()]  # type: ignore[attr-defined]
         for name in ("lon", "lat"):
             self.fields[name].error_messages["required"] = NO_LOCATION
         if not self.is_bound:
@@ -189,9 +204,9 @@ class ReportForm(forms.Form):
     def clean_category(self) -> Category:
         found = Category.objects.filter(pk=self.cleaned_data["category"], children__isnull=True)
         if not found.exists():
-            raise forms.ValidationError("请选择问题类别 / choose a category")
+            raise forms.ValidationError(gettext("请选择问题类别"))
         return found.get()
 
 
 class TrackForm(forms.Form):
-    number = forms.CharField(label="受理编号 / tracking number", max_length=20)
+    number = forms.CharField(label=_("受理编号"), max_length=20)

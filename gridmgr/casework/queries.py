@@ -109,7 +109,8 @@ def outline() -> dict[str, Any]:
 _ZONES_SQL = """
 SELECT coalesce(json_agg(json_build_object('type', 'Feature',
   'geometry', ST_AsGeoJSON(z.geom, 6)::json,
-  'properties', json_build_object('code', z.code, 'name', z.name, 'layer', l.name))
+  'properties', json_build_object('code', z.code, 'name', z.name, 'layer', l.name,
+    'layer_en', l.name_en))
   ORDER BY l.rank), '[]'::json)::text
 FROM gridmgr_routing r JOIN gridmgr_zone z ON z.id = r.zone_id JOIN gridmgr_layer l ON l.id = r.layer_id
 WHERE r.issue_id = %s

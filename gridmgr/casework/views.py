@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from gridmgr.casework import queries
@@ -30,10 +31,11 @@ from gridmgr.casework.forms import (
 )
 from gridmgr.casework.steps import Report, act, submit_report
 from gridmgr.errors import GridError
+from gridmgr.i18n import local_label, local_message
 from gridmgr.models import Issue
 from gridmgr.services import mapdata
 from gridmgr.services.access import visible_issues
-from gridmgr.services.cases import STEPS, allowed_actions, duplicates_of
+from gridmgr.services.cases import STEPS, allowed_actions, duplicates_of, step_label
 from gridmgr.services.parties import responsible_parties
 from gridmgr.services.photos import PhotoError
 from gridmgr.services.timeline import timeline
@@ -99,7 +101,7 @@ def issue_map(request: HttpRequest) -> HttpResponse:
             "filter": _filtered(request),
             "query": _query(request),
             **_map_context(),
-            "status_labels": dict(Issue.Status.choices),
+            "status_labels": {k: local_label(v) for k, v in Issue.Status.choices},
             "cap": settings.GRIDMGR_MAP_MAX_ISSUES,
         },
     )
@@ -168,7 +170,7 @@ def issue_act(request: HttpRequest, pk: int) -> HttpResponse:
     data = form.cleaned_data
     into = _case(user, data["into"]) if data["into"] else None
     if data["into"] and into is None:
-        messages.error(request, f"找不到案件 {data['into']} / no case {data['into']}")
+        messages.error(request, gettext("找不到案件 %(ref)s") % {"ref": data["into"]})
         return redirect(back)
     try:
         act(
@@ -182,10 +184,9 @@ def issue_act(request: HttpRequest, pk: int) -> HttpResponse:
             into=into,
         )
     except GridError as error:  # a refused step (TransitionError) or a bad photo
-        messages.error(request, f"{error.zh} / {error.en}")
+        messages.error(request, local_message(error))
         return redirect(back)
-    step = STEPS[data["action"]]
-    messages.success(request, f"已{step.zh} / done: {data['action']}")
+    messages.success(request, gettext("已%(step)s") % {"step": step_label(data["action"])})
     return redirect(_detail(into.pk) if into is not None else back)
 
 
@@ -198,9 +199,9 @@ def report(request: HttpRequest) -> HttpResponse:
         try:
             issue = submit_report(Report(**{k: data[k] for k in fields}), data["photos"])
         except PhotoError as error:
-            form.add_error("photos", f"{error.zh} / {error.en}")
+            form.add_error("photos", local_message(error))
         except GridError as error:  # outside the district, bad coordinates
-            form.add_error(None, f"{error.zh} / {error.en}")
+            form.add_error(None, local_message(error))
         else:
             request.session[REPORTED] = issue.tracking_number
             return redirect("casework:thanks")

@@ -26,7 +26,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connections
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 from geodata.errors import GeoDataError
 from gridmgr.conf import env_bool, env_float, env_str
@@ -51,7 +53,7 @@ class ExportFormat:
 
     extension: str
     content_type: str
-    label: str
+    label: str | Promise  # a lazy translation where the label has words
 
 
 FORMATS = {
@@ -61,7 +63,7 @@ FORMATS = {
     ),
     "geojson": ExportFormat("geojson", "application/geo+json", "GeoJSON"),
     "gpkg": ExportFormat("gpkg", "application/geopackage+sqlite3", "GeoPackage"),
-    "html": ExportFormat("html", "text/html; charset=utf-8", "HTML 地图 map"),
+    "html": ExportFormat("html", "text/html; charset=utf-8", gettext_lazy("HTML 地图")),
 }
 STEPS = {
     "queued": "排队中 / queued",
@@ -143,6 +145,8 @@ def start_export(user_id: int, selection: Selection, fmt: str) -> dict[str, Any]
         "format": fmt,
         "region": selection.region.code,
         "layer": selection.layer,
+        # The PDF is written in the language of the page that asked for it.
+        "lang": translation.get_language() or settings.LANGUAGE_CODE,
         "filename": f"coverage_{selection.region.code}_{day:%Y%m%d}.{FORMATS[fmt].extension}",
         "state": "queued",
         "progress": 0,
@@ -169,6 +173,11 @@ def _in_thread(status: dict[str, Any]) -> None:
 
 def run_export(status: dict[str, Any]) -> None:
     """Analyse, render and write one export, recording each step; never raises."""
+    with translation.override(status.get("lang") or settings.LANGUAGE_CODE):
+        _run_export(status)
+
+
+def _run_export(status: dict[str, Any]) -> None:
     try:
         selection = select(status["region"], status["layer"])
         reports = []

@@ -17,13 +17,21 @@ import shapely
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 
 from geodata.readers import Feature
 from gridmgr.errors import NotFoundError
+from gridmgr.i18n import local
 from gridmgr.models import Layer, Region
 from gridmgr.services.access import account_of, is_centre
 from gridmgr.services.coverage import LayerCoverage
-from gridmgr.services.coverage_tables import LEVELS, Column, Table, coverage_tables
+from gridmgr.services.coverage_tables import (
+    LEVELS,
+    Column,
+    Table,
+    coverage_tables,
+    layer_labels,
+)
 
 # Outlines on the inline map are simplified to about a metre (degrees).
 OUTLINE_TOLERANCE_DEG = 1e-5
@@ -76,9 +84,10 @@ def region_choices() -> list[tuple[str, str]]:
     return [(r.code, f"{r.name} {r.code}") for r in regions]
 
 
-def layer_names() -> list[str]:
-    """Every layer, by rank."""
-    return list(Layer.objects.order_by("rank", "name").values_list("name", flat=True))
+def layer_names() -> list[tuple[str, str]]:
+    """Every layer by rank, as (name, label in the active language)."""
+    layers = Layer.objects.order_by("rank", "name").values_list("name", "name_en")
+    return [(name, local(name, en)) for name, en in layers]
 
 
 def map_url(bbox: list[float]) -> str:
@@ -89,9 +98,9 @@ def map_url(bbox: list[float]) -> str:
     return f"{reverse('maps:page')}?{urlencode({'bbox': box}, safe=',')}"
 
 
-def _cells(table: Table, row: list[Any]) -> list[tuple[str, str]]:
+def _cells(table: Table, row: list[Any], names: dict[str, str]) -> list[tuple[str, str]]:
     """A row as (text, css class) pairs; a coverage under 100 % (as printed) is marked low."""
-    return [(c.text(v), _css(c, v)) for c, v in zip(table.columns, row, strict=True)]
+    return [(c.text(v, names), _css(c, v)) for c, v in zip(table.columns, row, strict=True)]
 
 
 def _css(column: Column, value: Any) -> str:
@@ -101,11 +110,13 @@ def _css(column: Column, value: Any) -> str:
     return "num low" if low else "num"
 
 
-def _plain(table: Table) -> dict[str, Any]:
-    return {"table": table, "rows": [_cells(table, row) for row in table.rows]}
+def _plain(table: Table, names: dict[str, str]) -> dict[str, Any]:
+    return {"table": table, "rows": [_cells(table, row, names) for row in table.rows]}
 
 
-def _pieces(table: Table, reports: list[LayerCoverage], kind: str) -> dict[str, Any]:
+def _pieces(
+    table: Table, reports: list[LayerCoverage], kind: str, names: dict[str, str]
+) -> dict[str, Any]:
     """A blind spot or overlap table whose rows carry their piece's id and bounding box."""
     attr = "blind" if kind == "blind" else "overlaps"
     pieces = [p for r in reports for p in getattr(r, attr)]
@@ -114,7 +125,7 @@ def _pieces(table: Table, reports: list[LayerCoverage], kind: str) -> dict[str, 
             "id": f"{kind}-{i}",
             "bbox": json.dumps([round(v, 7) for v in p["bbox"]]),
             "map_url": map_url(p["bbox"]),
-            "cells": _cells(table, row),
+            "cells": _cells(table, row, names),
         }
         for i, (p, row) in enumerate(zip(pieces, table.rows, strict=True))
     ]
@@ -137,9 +148,8 @@ def _change(report: LayerCoverage) -> dict[str, Any] | None:
     c = report.change
     if c is None:
         return None
-    since = timezone.localtime(dt.datetime.fromisoformat(c["since"]))
     return {
-        "since": f"{since:%Y-%m-%d %H:%M}",
+        "since": timezone.localtime(dt.datetime.fromisoformat(c["since"])),
         "coverage_pct": _trend(c["coverage_pct"], f"{c['coverage_pct']:+.3f}", True),
         "blind_m2": _trend(c["blind_m2"], f"{c['blind_m2']:+,.1f}", False),
         "overlap_m2": _trend(c["overlap_m2"], f"{c['overlap_m2']:+,.1f}", False),
@@ -148,14 +158,20 @@ def _change(report: LayerCoverage) -> dict[str, Any] | None:
     }
 
 
-def _summary(report: LayerCoverage) -> dict[str, Any]:
+def _number(value: float, decimals: int) -> str:
+    """A figure as the active language writes it, thousands grouped (1,234.5)."""
+    return number_format(round(value, decimals), decimals, use_l10n=True, force_grouping=True)
+
+
+def _summary(report: LayerCoverage, names: dict[str, str]) -> dict[str, Any]:
     return {
         "layer": report.layer,
-        "coverage_pct": f"{report.coverage_pct:.3f}",
-        "total_m2": f"{report.total_m2:,.1f}",
-        "covered_m2": f"{report.covered_m2:,.1f}",
-        "blind_m2": f"{report.blind_m2:,.1f}",
-        "overlap_m2": f"{report.overlap_m2:,.1f}",
+        "label": names.get(report.layer, report.layer),
+        "coverage_pct": _number(report.coverage_pct, 3),
+        "total_m2": _number(report.total_m2, 1),
+        "covered_m2": _number(report.covered_m2, 1),
+        "blind_m2": _number(report.blind_m2, 1),
+        "overlap_m2": _number(report.overlap_m2, 1),
         "zone_count": report.zone_count,
         "blind_count": len(report.blind),
         "overlap_count": len(report.overlaps),
@@ -178,7 +194,10 @@ def _outline(region: Region) -> Any:
 
 
 def map_data(
-    region: Region, children: list[Region], reports: list[LayerCoverage]
+    region: Region,
+    children: list[Region],
+    reports: list[LayerCoverage],
+    names: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """GeoJSON of the inline map: the outline, the sub-regions and every piece by row id."""
     features = [_feature(_outline(region), {"kind": "outline", "name": region.name})]
@@ -191,7 +210,8 @@ def map_data(
             for p, g in zip(getattr(r, attr), r.geoms.get(attr, []), strict=True)
         ]
         for i, (layer, p, geom) in enumerate(pairs):
-            props = {"kind": kind, "id": f"{kind}-{i}", "layer": layer, "area_m2": p["area_m2"]}
+            props = {"kind": kind, "id": f"{kind}-{i}", "area_m2": p["area_m2"]}
+            props.update(layer=layer, layer_label=(names or {}).get(layer, layer))
             features.append(_feature(geom, {**props, "zones": ", ".join(p["zones"])}))
     return {"type": "FeatureCollection", "features": features}
 
@@ -205,14 +225,16 @@ def page_context(selection: Selection, reports: list[LayerCoverage]) -> dict[str
         for i, c in enumerate(children, 1)
     ]
     _, by_region, blind, overlaps, crossings, _ = coverage_tables(reports, subregions)
+    names = layer_labels()
     return {
         "selection": selection,
+        "selection_label": names.get(selection.layer, selection.layer),
         "region": region,
         "level": LEVELS.get(region.level, region.level),
-        "summaries": [_summary(r) for r in reports],
-        "by_region": _plain(by_region),
-        "blind": _pieces(blind, reports, "blind"),
-        "overlaps": _pieces(overlaps, reports, "overlap"),
-        "crossings": _plain(crossings),
-        "map_data": map_data(region, children, reports),
+        "summaries": [_summary(r, names) for r in reports],
+        "by_region": _plain(by_region, names),
+        "blind": _pieces(blind, reports, "blind", names),
+        "overlaps": _pieces(overlaps, reports, "overlap", names),
+        "crossings": _plain(crossings, names),
+        "map_data": map_data(region, children, reports, names),
     }

@@ -12,10 +12,12 @@ from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from gridmgr.coverage_web import analysis, jobs, page
 from gridmgr.errors import GridError, NotFoundError
+from gridmgr.i18n import local_message
 
 
 def _user_id(request: HttpRequest) -> int:
@@ -60,16 +62,18 @@ def store_snapshot(request: HttpRequest) -> HttpResponse:
     """Store the coverage of the selection as snapshots (command centre only)."""
     if not page.may_snapshot(request.user):
         return HttpResponse(
-            "只有指挥中心可以保存快照 / only the command centre stores snapshots",
+            gettext("只有指挥中心可以保存快照"),
             status=403,
             content_type="text/plain; charset=utf-8",
         )
     try:
         selection = page.select(request.POST.get("region"), request.POST.get("layer"))
     except NotFoundError as error:
-        return HttpResponse(str(error), status=404, content_type="text/plain; charset=utf-8")
+        text = local_message(error)
+        return HttpResponse(text, status=404, content_type="text/plain; charset=utf-8")
     stored = analysis.store_snapshots(selection.region, selection.layers)
-    messages.success(request, f"已保存 {len(stored)} 个快照 / {len(stored)} snapshot(s) stored")
+    n = len(stored)
+    messages.success(request, ngettext("已保存 %(n)d 个快照", "已保存 %(n)d 个快照", n) % {"n": n})
     return redirect(f"{reverse('coverage:page')}?{urlencode(selection.query())}")
 
 

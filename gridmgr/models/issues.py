@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 
@@ -62,7 +63,9 @@ class Issue(models.Model):
 
     OPEN_STATUSES = ("reported", "registered", "dispatched", "handling", "handled", "suspended")
 
-    external_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # Unique among the issues that have one: see Meta.constraints (a partial index, which
+    # bulk-imported rows without an id never enter).
+    external_id = models.CharField(max_length=64, null=True, blank=True)
     location = models.PointField(srid=4326)
     # Routing-related foreign keys carry no database constraint: bulk assignment writes millions
     # of rows with COPY, and per-row constraint triggers would cost more than the lookup itself.
@@ -72,8 +75,10 @@ class Issue(models.Model):
     source = models.CharField(max_length=30, default="grid_worker")
     reported_at = models.DateTimeField(default=timezone.now, db_index=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.REPORTED)
+    # No index: a handful of regions per district make it too unselective to help a list; a
+    # region's issues are found through its zones and owners, or by scanning.
     region = models.ForeignKey(
-        "gridmgr.Region", null=True, on_delete=models.PROTECT, db_constraint=False
+        "gridmgr.Region", null=True, on_delete=models.PROTECT, db_constraint=False, db_index=False
     )
     zone = models.ForeignKey(
         "gridmgr.Zone",
@@ -98,8 +103,9 @@ class Issue(models.Model):
     distance_m = models.FloatField(null=True, blank=True)
     routed_at = models.DateTimeField(null=True, blank=True)
     # The closed loop (issue 4): tracking, deadlines, escalation, merging.
-    tracking_number = models.CharField(max_length=20, null=True, blank=True, unique=True)
-    idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    # Both unique among the issues that have one (Meta.constraints), like external_id.
+    tracking_number = models.CharField(max_length=20, null=True, blank=True)
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)
     reporter_name = models.CharField(max_length=100, blank=True)
     reporter_contact = models.CharField(max_length=100, blank=True)
     address = models.CharField(max_length=200, blank=True)
@@ -108,8 +114,18 @@ class Issue(models.Model):
     due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     handled_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # handler and merged_into: no database constraint and no index, like the routing keys above.
+    # A constraint is a trigger per inserted row, also on bulk COPY where both are always NULL;
+    # Django applies SET_NULL itself when a user or an issue is deleted (rare: a scan then), and
+    # both are only ever set by the case workflow to rows it has just read.
     handler = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     escalation_level = models.PositiveSmallIntegerField(default=0)
     rework_count = models.PositiveSmallIntegerField(default=0)
@@ -117,12 +133,36 @@ class Issue(models.Model):
     # When the current suspension began: on resume, due_at moves by the working time since.
     suspended_at = models.DateTimeField(null=True, blank=True)
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged",
+        db_constraint=False,
+        db_index=False,
     )
 
     class Meta:
         ordering = ["-reported_at", "-id"]
         indexes = [models.Index(fields=["status"])]
+        # Partial unique indexes rather than unique=True: NULL rows (every bulk-imported issue
+        # for tracking_number and idempotency_key, most for external_id) are not indexed at all,
+        # and no varchar_pattern_ops "_like" twin is built (nothing searches them by prefix).
+        # Same code and message as unique=True gives in forms and serializers.
+        constraints = [
+            models.UniqueConstraint(
+                fields=[name],
+                condition=Q(**{f"{name}__isnull": False}),
+                name=f"issue_{name}_unique",
+                violation_error_code="unique",
+                violation_error_message=f"Issue with this {label} already exists.",
+            )
+            for name, label in (
+                ("external_id", "External id"),
+                ("tracking_number", "Tracking number"),
+                ("idempotency_key", "Idempotency key"),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.category_id} {self.status}"
@@ -135,18 +175,28 @@ class Issue(models.Model):
 class Routing(models.Model):
     """The routing receipt of an issue for one layer: which zone, plan and rule, and when."""
 
+    # Indexes: only the unique (issue, layer), which serves every lookup by issue, and zone_id
+    # (who may see an issue, the zone filter). Three receipts per issue make each index costly
+    # on bulk writes; layer and plan have a handful of values, and nothing filters receipts by
+    # owner (deleting a layer, plan or owner, rare, checks PROTECT with a scan).
     issue = models.ForeignKey(
-        Issue, on_delete=models.CASCADE, related_name="routings", db_constraint=False
+        Issue,
+        on_delete=models.CASCADE,
+        related_name="routings",
+        db_constraint=False,
+        db_index=False,
     )
-    layer = models.ForeignKey("gridmgr.Layer", on_delete=models.PROTECT, db_constraint=False)
+    layer = models.ForeignKey(
+        "gridmgr.Layer", on_delete=models.PROTECT, db_constraint=False, db_index=False
+    )
     zone = models.ForeignKey(
         "gridmgr.Zone", null=True, on_delete=models.PROTECT, db_constraint=False
     )
     plan = models.ForeignKey(
-        "gridmgr.Plan", null=True, on_delete=models.PROTECT, db_constraint=False
+        "gridmgr.Plan", null=True, on_delete=models.PROTECT, db_constraint=False, db_index=False
     )
     owner = models.ForeignKey(
-        "gridmgr.Owner", null=True, on_delete=models.PROTECT, db_constraint=False
+        "gridmgr.Owner", null=True, on_delete=models.PROTECT, db_constraint=False, db_index=False
     )
     rule = models.CharField(max_length=10, choices=Rule.choices)
     distance_m = models.FloatField(null=True, blank=True)

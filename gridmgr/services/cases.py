@@ -19,6 +19,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from gridmgr.errors import GridError
 from gridmgr.models import Account, AccountRole, Category, Issue, Owner, Photo, Transition
@@ -30,6 +31,7 @@ from gridmgr.services.parties import responsible_parties
 from gridmgr.services.workcal import Calendar, category_limit, due_time
 
 S = Issue.Status
+
 CENTRE = {AccountRole.COMMAND_CENTRE}
 VERIFIERS = {AccountRole.COMMAND_CENTRE, AccountRole.INSPECTOR}
 HANDLERS = {
@@ -52,27 +54,44 @@ class Step:
     zh: str = ""
 
 
+# Step names are Chinese, marked for translation: step_label shows them in the active language.
 STEPS: dict[str, Step] = {
-    "register": Step((S.REPORTED,), S.REGISTERED, frozenset(CENTRE), zh="立案"),
-    "reject": Step((S.REPORTED,), S.REJECTED, frozenset(CENTRE), True, "不予立案"),
-    "dispatch": Step((S.REGISTERED,), S.DISPATCHED, frozenset(CENTRE), zh="派遣"),
-    "accept": Step((S.DISPATCHED,), S.HANDLING, frozenset(HANDLERS), zh="接单处理"),
-    "handle": Step((S.HANDLING,), S.HANDLED, frozenset(HANDLERS), zh="处置反馈"),
-    "verify": Step((S.HANDLED,), S.CLOSED, frozenset(VERIFIERS), zh="核查结案"),
-    "rework": Step((S.HANDLED,), S.HANDLING, frozenset(VERIFIERS), True, "返工"),
+    "register": Step((S.REPORTED,), S.REGISTERED, frozenset(CENTRE), zh=gettext_noop("立案")),
+    "reject": Step((S.REPORTED,), S.REJECTED, frozenset(CENTRE), True, gettext_noop("不予立案")),
+    "dispatch": Step((S.REGISTERED,), S.DISPATCHED, frozenset(CENTRE), zh=gettext_noop("派遣")),
+    "accept": Step((S.DISPATCHED,), S.HANDLING, frozenset(HANDLERS), zh=gettext_noop("接单处理")),
+    "handle": Step((S.HANDLING,), S.HANDLED, frozenset(HANDLERS), zh=gettext_noop("处置反馈")),
+    "verify": Step((S.HANDLED,), S.CLOSED, frozenset(VERIFIERS), zh=gettext_noop("核查结案")),
+    "rework": Step((S.HANDLED,), S.HANDLING, frozenset(VERIFIERS), True, gettext_noop("返工")),
     "suspend": Step(
-        (S.REGISTERED, S.DISPATCHED, S.HANDLING), S.SUSPENDED, frozenset(CENTRE), True, "挂起"
+        (S.REGISTERED, S.DISPATCHED, S.HANDLING),
+        S.SUSPENDED,
+        frozenset(CENTRE),
+        True,
+        gettext_noop("挂起"),
     ),
-    "resume": Step((S.SUSPENDED,), None, frozenset(CENTRE), zh="恢复"),
+    "resume": Step((S.SUSPENDED,), None, frozenset(CENTRE), zh=gettext_noop("恢复")),
     "reassign": Step(
-        (S.REPORTED, S.REGISTERED, S.DISPATCHED, S.HANDLING), None, frozenset(CENTRE), True, "改派"
+        (S.REPORTED, S.REGISTERED, S.DISPATCHED, S.HANDLING),
+        None,
+        frozenset(CENTRE),
+        True,
+        gettext_noop("改派"),
     ),
-    "merge": Step(tuple(Issue.OPEN_STATUSES), S.CLOSED, frozenset(CENTRE), True, "合并"),
+    "merge": Step(
+        tuple(Issue.OPEN_STATUSES), S.CLOSED, frozenset(CENTRE), True, gettext_noop("合并")
+    ),
 }
 # The states in which the clock runs and the parties are at work.
 RUNNING = (S.DISPATCHED, S.HANDLING)
 # Records that are not user steps.
-OTHER_ACTIONS = {"report": "上报", "escalate": "超期升级"}
+OTHER_ACTIONS = {"report": gettext_noop("上报"), "escalate": gettext_noop("超期升级")}
+
+
+def step_label(action: str) -> str:
+    """The name of a step or record (its action code) in the active language: 立案 or register."""
+    zh = STEPS[action].zh if action in STEPS else OTHER_ACTIONS.get(action, action)
+    return gettext(zh)
 
 
 class TransitionError(GridError):

@@ -14,6 +14,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -34,6 +35,7 @@ from gridmgr.services.coverage_tables import (
     Column,
     Table,
     coverage_tables,
+    layer_labels,
 )
 
 _MAP_ZONES_SQL = """
@@ -90,20 +92,34 @@ def map_layers(reports: list[LayerCoverage], region: Region) -> MapLayers:
 def export_pdf(reports: list[LayerCoverage], region: Region) -> bytes:
     """An A4 report: the map, the summary, coverage by region, the lists and the change."""
     layers = map_layers(reports, region)
+    names = layer_labels()
     context = {
         "region": region,
         "level": LEVELS.get(region.level, region.level),
         "generated": timezone.localtime(),
         # 600 px high at most: the summary table fits under the map on the first page.
-        "map_svg": map_svg(layers, width=680, max_height=600),
-        "tables": [_pdf_table(t) for t in coverage_tables(reports, layers.subregions)],
+        "map_svg": map_svg(layers, width=680, max_height=600, words=_map_words()),
+        "tables": [_pdf_table(t, names) for t in coverage_tables(reports, layers.subregions)],
     }
     html = render_to_string("reports/coverage.html", context)
     return bytes(HTML(string=html).write_pdf())
 
 
-def _pdf_table(table: Table) -> dict[str, Any]:
-    """A table as the template prints it: the PDF's columns, numbers formatted and aligned."""
+def _map_words() -> dict[str, str]:
+    """The words of the report's map in the active language (the PDF's)."""
+    return {
+        "zone": pgettext("map legend", "网格"),
+        "blind": gettext("盲区"),
+        "overlap": gettext("重叠"),
+        "subregion": gettext("下级区域"),
+        "boundary": gettext("区域边界"),
+        "north": gettext("北"),
+    }
+
+
+def _pdf_table(table: Table, names: dict[str, str]) -> dict[str, Any]:
+    """A table as the template prints it: the PDF's columns, numbers formatted and aligned,
+    texts in the active language."""
     keep = [i for i, c in enumerate(table.columns) if c.in_pdf]
     columns = [table.columns[i] for i in keep]
     return {
@@ -112,7 +128,7 @@ def _pdf_table(table: Table) -> dict[str, Any]:
         "empty": table.empty,
         "columns": columns,
         "rows": [
-            [(c.text(row[i]), _css_class(c)) for c, i in zip(columns, keep, strict=True)]
+            [(c.text(row[i], names), _css_class(c)) for c, i in zip(columns, keep, strict=True)]
             for row in table.rows
         ],
     }

@@ -1,8 +1,13 @@
-"""The tables of a coverage report, shared by its PDF and XLSX exports."""
+"""The tables of a coverage report, shared by its PDF and XLSX exports and the coverage page.
+
+Headers, titles and bilingual cells carry both languages: the XLSX shows both, the PDF and the
+page the active one (gridmgr.i18n).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,6 +15,8 @@ import shapely
 from django.utils import timezone
 
 from geodata.readers import Feature
+from gridmgr.i18n import local, local_label
+from gridmgr.models import Layer
 from gridmgr.services.coverage import LayerCoverage
 
 # Number formats by kind: Excel's, and Python's for the PDF.
@@ -31,14 +38,15 @@ TEXT_FORMATS = {
     "dpct": "{:+.3f}",
     "dint": "{:+d}",
 }
+# Bilingual cells ("中文 / English"): the XLSX keeps both, Column.text shows the active language.
 LEVELS = {
-    "district": "区 district",
-    "subdistrict": "街道 sub-district",
-    "community": "社区 community",
+    "district": "区 / district",
+    "subdistrict": "街道 / sub-district",
+    "community": "社区 / community",
 }
 CROSSINGS = {
-    "crossing_parent": "越出上级网格 beyond parent zone",
-    "outside_district": "越出辖区 outside district",
+    "crossing_parent": "越出上级网格 / beyond parent zone",
+    "outside_district": "越出辖区 / outside district",
 }
 
 
@@ -51,11 +59,18 @@ class Column:
     kind: str = ""
     in_pdf: bool = True
     wrap: bool = False  # long text (lists of zone codes) may wrap in the PDF
+    bilingual: bool = False  # cells are "中文 / English" (LEVELS, CROSSINGS)
+    layer: bool = False  # cells are layer names, printed as `names` says (layer_labels())
 
-    def text(self, value: Any) -> str:
-        """The value as the PDF prints it."""
+    def text(self, value: Any, names: Mapping[str, str] | None = None) -> str:
+        """The value as the PDF and the page print it, in the active language: bilingual cells
+        by their half, layer names by `names` (layer_labels()); numbers in TEXT_FORMATS."""
         if value is None or value == "":
             return "—"
+        if self.bilingual:
+            return local_label(value)
+        if self.layer and names is not None:
+            return names.get(value, str(value))
         return TEXT_FORMATS[self.kind].format(value) if self.kind else str(value)
 
 
@@ -69,6 +84,11 @@ class Table:
     columns: list[Column]
     rows: list[list[Any]] = field(default_factory=list)
     empty: str = "无 / none"
+
+
+def layer_labels() -> dict[str, str]:
+    """Each layer's name as the active language shows it (its English name in English)."""
+    return {name: local(name, en) for name, en in Layer.objects.values_list("name", "name_en")}
 
 
 def coverage_tables(reports: list[LayerCoverage], subregions: list[Feature]) -> list[Table]:
@@ -91,7 +111,7 @@ def _summary(reports: list[LayerCoverage]) -> Table:
         [
             Column("区域代码", "Region code", in_pdf=False),
             Column("区域", "Region", in_pdf=False),
-            Column("图层", "Layer"),
+            Column("图层", "Layer", layer=True),
             Column("总面积 m²", "Total m²", "m2"),
             Column("已覆盖 m²", "Covered m²", "m2"),
             Column("盲区 m²", "Blind m²", "m2"),
@@ -129,13 +149,15 @@ def _by_region(reports: list[LayerCoverage]) -> Table:
     columns = [
         Column("代码", "Code"),
         Column("名称", "Name"),
-        Column("级别", "Level", in_pdf=False),
+        Column("级别", "Level", in_pdf=False, bilingual=True),
         Column("面积 m²", "Area m²", "m2"),
     ]
+    english = dict(Layer.objects.values_list("name", "name_en"))
     for r in reports:
+        en = english.get(r.layer) or r.layer
         columns += [
-            Column(f"{r.layer} 盲区 m²", "Blind m²", "m2", in_pdf=False),
-            Column(f"{r.layer} 覆盖率 %", "Coverage %", "pct"),
+            Column(f"{r.layer} 盲区 m²", f"{en} blind m²", "m2", in_pdf=False),
+            Column(f"{r.layer} 覆盖率 %", f"{en} coverage %", "pct"),
         ]
     table = Table("分区覆盖率 By region", "分区覆盖率", "Coverage by region", columns)
     rows: dict[str, list[Any]] = {}
@@ -169,7 +191,7 @@ def _blind(reports: list[LayerCoverage], subregions: list[Feature]) -> Table:
         "盲区清单",
         "Blind spots",
         [
-            Column("图层", "Layer"),
+            Column("图层", "Layer", layer=True),
             Column("序号", "No.", "int"),
             Column("面积 m²", "Area m²", "m2"),
             Column("所在区域", "Located in", in_pdf=bool(subregions)),
@@ -189,7 +211,7 @@ def _overlaps(reports: list[LayerCoverage], subregions: list[Feature]) -> Table:
         "重叠清单",
         "Overlaps",
         [
-            Column("图层", "Layer"),
+            Column("图层", "Layer", layer=True),
             Column("序号", "No.", "int"),
             Column("面积 m²", "Area m²", "m2"),
             Column("重叠网格", "Zones", wrap=True),
@@ -211,8 +233,8 @@ def _crossings(reports: list[LayerCoverage]) -> Table:
         "越界清单",
         "Zones crossing their parent zone or the district border",
         [
-            Column("图层", "Layer"),
-            Column("类型", "Kind"),
+            Column("图层", "Layer", layer=True),
+            Column("类型", "Kind", bilingual=True),
             Column("面积 m²", "Area m²", "m2"),
             Column("网格", "Zones", wrap=True),
             Column("中心经度", "Centre lon", "deg"),
@@ -232,7 +254,7 @@ def _change(reports: list[LayerCoverage]) -> Table:
         "较上次快照的变化",
         "Change since the last snapshot",
         [
-            Column("图层", "Layer"),
+            Column("图层", "Layer", layer=True),
             Column("上次快照", "Last snapshot"),
             Column("盲区 m²", "Blind m²", "dm2"),
             Column("重叠 m²", "Overlap m²", "dm2"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.gis.geos import Point
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from geodata.coords import to_wgs84
@@ -53,7 +53,8 @@ def report_issue(
         xs, ys = to_wgs84(lon, lat, coord_sys)
         lon, lat = float(xs), float(ys)
     check_lonlat(lon, lat, "问题位置 / issue location")
-    route = route_point(lon, lat)
+    # The route also reads the department (department_of), in the same statement.
+    route = route_point(lon, lat, category=category)
     issue = Issue(
         location=Point(lon, lat, srid=4326),
         category=category,
@@ -63,9 +64,9 @@ def report_issue(
         external_id=external_id,
     )
     with transaction.atomic():
-        apply_route(issue, route, department_of(category))
+        apply_route(issue, route, route.department_id)
         issue.save()
-        save_routings(issue, route)
+        save_routings(issue, route, new=True)
     return issue
 
 
@@ -81,19 +82,28 @@ def apply_route(issue: Issue, route: Route, department_id: int | None) -> None:
     issue.routed_at = timezone.now()
 
 
-def save_routings(issue: Issue, route: Route) -> None:
-    """Store (or replace) the routing receipt of an issue, one row per layer."""
-    Routing.objects.filter(issue=issue).delete()
-    Routing.objects.bulk_create(
-        Routing(
-            issue=issue,
-            layer_id=r.layer_id,
-            zone_id=r.zone_id,
-            plan_id=r.plan_id,
-            owner_id=r.owner_id,
-            rule=r.rule,
-            distance_m=r.distance_m,
-            routed_at=issue.routed_at or timezone.now(),
-        )
+_ROUTING_COLUMNS = "issue_id, layer_id, zone_id, plan_id, owner_id, rule, distance_m, routed_at"
+
+
+def save_routings(issue: Issue, route: Route, *, new: bool = False) -> None:
+    """Store (or replace) the routing receipt of an issue, one row per layer.
+
+    `new`: the issue was inserted just now, so it has no receipt to replace yet. The rows go
+    in one plain INSERT: what bulk_create would send, without building a model per row (the
+    receipt of every reported issue is written here, on the hot path).
+    """
+    if not new:
+        Routing.objects.filter(issue=issue).delete()
+    if not route.layers:
+        return
+    when = issue.routed_at or timezone.now()
+    rows = [
+        (issue.pk, r.layer_id, r.zone_id, r.plan_id, r.owner_id, str(r.rule), r.distance_m, when)
         for r in route.layers
-    )
+    ]
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(rows))
+    with connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO {Routing._meta.db_table} ({_ROUTING_COLUMNS}) VALUES {values}",
+            [v for row in rows for v in row],
+        )

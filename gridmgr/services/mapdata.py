@@ -26,6 +26,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from gridmgr.errors import GridError
+from gridmgr.i18n import local_label, local_name
 from gridmgr.models import Issue, Layer, Region, Zone
 from gridmgr.services.coverage import analyse_layer
 
@@ -251,7 +252,7 @@ _ISSUES_SQL = """
 SELECT coalesce(json_agg(json_build_object('type', 'Feature', 'id', i.id,
   'geometry', ST_AsGeoJSON(i.location, 6)::json,
   'properties', json_build_object('status', i.status, 'category', c.name,
-    'tracking', i.tracking_number,
+    'category_en', c.name_en, 'tracking', i.tracking_number,
     'reported', to_char(i.reported_at AT TIME ZONE %s, 'YYYY-MM-DD'),
     'zone', i.zone_id))), '[]'::json)::text,
   count(*)
@@ -389,7 +390,10 @@ def basemap() -> list[dict[str, Any]]:
 
 
 def page_config() -> dict[str, Any]:
-    """What the map page needs before its first request: extent, layers, base map, limits."""
+    """What the map page needs before its first request: extent, layers, base map, limits.
+
+    Labels (a layer's, the issue statuses') are in the active language.
+    """
     district = Region.objects.filter(level=Region.Level.DISTRICT).first()
     layers = Layer.objects.order_by("rank", "name")
     return {
@@ -400,6 +404,7 @@ def page_config() -> dict[str, Any]:
                 "id": layer.pk,
                 "name": layer.name,
                 "name_en": layer.name_en,
+                "label": local_name(layer),
                 "rank": layer.rank,
                 "unit_grid": layer.is_unit_grid,
                 "min_zoom": min_zoom(layer),
@@ -407,7 +412,7 @@ def page_config() -> dict[str, Any]:
             for layer in layers
         ],
         "basemap": basemap(),
-        "statuses": dict(Issue.Status.choices),
+        "statuses": {status: local_label(label) for status, label in Issue.Status.choices},
         "open_statuses": list(Issue.OPEN_STATUSES),
         "max_zoom": MAX_ZOOM,
     }

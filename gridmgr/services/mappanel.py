@@ -1,4 +1,4 @@
-"""The map page's search box and the side panel of a zone."""
+"""The map page's search box and the side panel of a zone (labels in the active language)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
 
+from gridmgr.i18n import local_label, local_name
 from gridmgr.models import Issue, Ownership, PlanActivation, Region, Routing, Transition, Zone
 from gridmgr.models.owners import OWNER_CHAIN, Role
+from gridmgr.services.cases import step_label
 
 # "116.41,39.92", "116.41 39.92", "116.41，39.92" (full-width comma from a Chinese keyboard).
 _COORDS = re.compile(r"^\s*(-?\d{1,3}(?:\.\d+)?)\s*[,，\s]\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
@@ -66,7 +68,7 @@ def _zone_result(zone: Zone, match: str, owner: str = "") -> dict[str, Any]:
         "id": zone.pk,
         "code": zone.code,
         "name": zone.name,
-        "layer": zone.layer.name,
+        "layer": local_name(zone.layer),
         "layer_id": zone.layer_id,
         "match": match,
         "owner": owner,
@@ -113,7 +115,7 @@ def _regions_by_name(text: str, limit: int) -> list[dict[str, Any]]:
             "id": r.pk,
             "code": r.code,
             "name": r.name,
-            "layer": r.get_level_display(),
+            "layer": local_label(r.get_level_display()),
             "match": "region",
             "bbox": _bbox(r.boundary),
         }
@@ -151,7 +153,12 @@ def zone_panel(zone: Zone, issues: QuerySet[Issue]) -> dict[str, Any]:
         "id": zone.pk,
         "code": zone.code,
         "name": zone.name,
-        "layer": {"id": zone.layer_id, "name": zone.layer.name, "name_en": zone.layer.name_en},
+        "layer": {
+            "id": zone.layer_id,
+            "name": zone.layer.name,
+            "name_en": zone.layer.name_en,
+            "label": local_name(zone.layer),
+        },
         "plan": zone.plan.name,
         "active": zone.active,
         "area_m2": round(zone.area_m2, 1),
@@ -174,7 +181,7 @@ def zone_panel(zone: Zone, issues: QuerySet[Issue]) -> dict[str, Any]:
     }
 
 
-_ISSUE_FIELDS = ("tracking_number", "status", "reported_at", "category__name")
+_ISSUE_FIELDS = ("tracking_number", "status", "reported_at", "category__name", "category__name_en")
 
 
 def _issue(issue: Issue) -> dict[str, Any]:
@@ -182,8 +189,9 @@ def _issue(issue: Issue) -> dict[str, Any]:
         "id": issue.pk,
         "tracking": issue.tracking_number or "",
         "category": issue.category.name,
+        "category_label": local_name(issue.category),
         "status": issue.status,
-        "status_label": issue.get_status_display(),
+        "status_label": local_label(issue.get_status_display()),
         "reported_at": timezone.localtime(issue.reported_at).isoformat(timespec="minutes"),
         "url": reverse("admin:gridmgr_issue_change", args=[issue.pk]),
     }
@@ -192,7 +200,7 @@ def _issue(issue: Issue) -> dict[str, Any]:
 def _owner(o: Ownership, where: str, level: str) -> dict[str, Any]:
     return {
         "role": o.role,
-        "role_label": _ROLE_LABELS.get(o.role, o.role),
+        "role_label": local_label(_ROLE_LABELS.get(o.role, o.role)),
         "where": where,
         "level": level,
         "name": o.owner.name,
@@ -213,13 +221,14 @@ def owner_chain(zone: Zone) -> list[dict[str, Any]]:
         seen.add(current.pk)
         held = Ownership.objects.current().filter(zone=current).select_related("owner")
         for o in sorted(held, key=lambda o: (_ROLE_ORDER.get(o.role, 99), o.pk)):
-            chain.append(_owner(o, f"{current.code} {current.name}", current.layer.name))
+            chain.append(_owner(o, f"{current.code} {current.name}", local_name(current.layer)))
         current = current.parent
     region = zone.region
     while region is not None:
         held = Ownership.objects.current().filter(region=region, role=Role.TERRITORIAL)
         for o in held.select_related("owner").order_by("id"):
-            chain.append(_owner(o, f"{region.code} {region.name}", region.get_level_display()))
+            level = local_label(region.get_level_display())
+            chain.append(_owner(o, f"{region.code} {region.name}", level))
         region = region.parent
     return chain
 
@@ -240,13 +249,14 @@ def history(zone: Zone, issues: QuerySet[Issue]) -> list[dict[str, Any]]:
         if a.ended_at is not None:
             events.append((_moment(a.ended_at), {"kind": "retired", "plan": zone.plan.name}))
     for o in Ownership.objects.filter(zone=zone).select_related("owner"):
-        who = {"owner": o.owner.name, "role": _ROLE_LABELS.get(o.role, o.role)}
+        who = {"owner": o.owner.name, "role": local_label(_ROLE_LABELS.get(o.role, o.role))}
         events.append((_moment(o.valid_from), {"kind": "owner_from", **who}))
         if o.valid_to is not None:
             events.append((_moment(o.valid_to), {"kind": "owner_to", **who}))
     steps = Transition.objects.filter(issue_id__in=issues.values("id"))
     for t in steps.order_by("-at", "-id")[:PANEL_HISTORY]:
         step = {"kind": "transition", "issue": t.issue_id, "action": t.action}
+        step["action_label"] = step_label(t.action)
         step.update(from_status=t.from_status, to_status=t.to_status)
         events.append((_moment(t.at), step))
     events.sort(key=lambda e: e[0], reverse=True)

@@ -18,19 +18,52 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
 
 from gridmgr.errors import OutsideDistrictError
-from gridmgr.models.issues import Rule
+from gridmgr.models.issues import Category, Rule
 
-_ZONES_SQL = """
-WITH pt AS (SELECT ST_SetSRID(ST_MakePoint(%s, %s), 4326) AS g)
-SELECT z.id, z.layer_id, z.plan_id, z.area_m2, z.code, ST_Contains(z.geom, pt.g)
-FROM gridmgr_zone z, pt
-WHERE z.active AND ST_Covers(z.geom, pt.g)
+# Everything one point needs in one statement (one round trip, one plan):
+# part 0: the regions covering the point, in order (deepest level, interior before border, then
+#         the lowest code), each with its current territorial owner;
+# part 1: the active zones covering the point, whether their interior holds it, and the current
+#         owner of each in its layer's role;
+# part 2: the layers, top first (rank, name), with their owner roles;
+# part 3: the department of a category's parent, when asked for.
+# The point is written out in each part: a constant, so each part finds its rows by index.
+_POINT = "ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)"
+_CURRENT = "o.valid_from <= %(day)s AND (o.valid_to IS NULL OR o.valid_to >= %(day)s)"
+_LOCATE_SQL = f"""
+SELECT 0, r.id, NULL::bigint, NULL::bigint, NULL::float8, NULL::text, NULL::boolean,
+  (SELECT o.owner_id FROM gridmgr_ownership o
+   WHERE o.region_id = r.id AND o.role = 'territorial' AND {_CURRENT}
+   ORDER BY o.id LIMIT 1),
+  row_number() OVER (
+    ORDER BY length(r.code) DESC, ST_Contains(r.boundary, {_POINT}) DESC, r.code)
+FROM gridmgr_region r
+WHERE ST_Covers(r.boundary, {_POINT})
+UNION ALL
+SELECT 1, z.id, z.layer_id, z.plan_id, z.area_m2, z.code::text, ST_Contains(z.geom, {_POINT}),
+  (SELECT o.owner_id FROM gridmgr_ownership o
+   WHERE o.zone_id = z.id AND o.role = l.owner_role AND {_CURRENT}
+   ORDER BY o.id LIMIT 1),
+  0
+FROM gridmgr_zone z JOIN gridmgr_layer l ON l.id = z.layer_id
+WHERE z.active AND ST_Covers(z.geom, {_POINT})
+UNION ALL
+SELECT 2, l.id, NULL, NULL, NULL, l.owner_role::text, NULL, NULL,
+  row_number() OVER (ORDER BY l.rank, l.name)
+FROM gridmgr_layer l
 """
+_PARENT_DEPARTMENT_SQL = """
+UNION ALL
+SELECT 3, c.department_id, NULL, NULL, NULL, NULL, NULL, NULL, 0
+FROM gridmgr_category c WHERE c.id = %(parent)s
+"""
+REGION, ZONE, LAYER, DEPARTMENT = range(4)
 
 # A degree box around the point first, so that the GiST index prunes before geodesic distance.
 _NEAREST_SQL = """
@@ -42,18 +75,6 @@ WHERE z.active AND z.layer_id = %s
   AND ST_DWithin(z.geom::geography, pt.g::geography, %s)
 ORDER BY d, z.area_m2, z.code
 LIMIT 1
-"""
-
-_REGION_SQL = """
-WITH pt AS (SELECT ST_SetSRID(ST_MakePoint(%s, %s), 4326) AS g)
-SELECT r.id,
-  (SELECT o.owner_id FROM gridmgr_ownership o
-   WHERE o.region_id = r.id AND o.role = 'territorial'
-     AND o.valid_from <= %s AND (o.valid_to IS NULL OR o.valid_to >= %s)
-   ORDER BY o.id LIMIT 1)
-FROM gridmgr_region r, pt
-WHERE ST_Covers(r.boundary, pt.g)
-ORDER BY length(r.code) DESC, ST_Contains(r.boundary, pt.g) DESC, r.code
 """
 
 _OWNERS_SQL = """
@@ -85,6 +106,8 @@ class Route:
     region_id: int
     layers: list[LayerRoute] = field(default_factory=list)
     fallback_owner_id: int | None = None
+    # The handling department, when route_point was given the issue's category.
+    department_id: int | None = None
 
     @property
     def in_overlap(self) -> bool:
@@ -127,22 +150,33 @@ def layer_infos() -> list[LayerInfo]:
         return [LayerInfo(i, role) for i, role in cur.fetchall()]
 
 
-def route_point(lon: float, lat: float, on: dt.date | None = None) -> Route:
-    """Route one WGS84 point with indexed PostGIS lookups."""
+def route_point(
+    lon: float, lat: float, on: dt.date | None = None, *, category: Category | None = None
+) -> Route:
+    """Route one WGS84 point with indexed PostGIS lookups (one statement, most of the time).
+
+    With a category, the route also carries the issue's department (the category's own, else
+    its parent's), read in the same statement.
+    """
     day = on or dt.date.today()
+    department, parent = _department(category)
+    params: dict[str, Any] = {"lon": lon, "lat": lat, "day": day, "parent": parent}
+    sql = _LOCATE_SQL + (_PARENT_DEPARTMENT_SQL if parent is not None else "")
     with connection.cursor() as cur:
-        cur.execute(_REGION_SQL, [lon, lat, day, day])
-        regions = cur.fetchall()
+        cur.execute(sql, params)
+        rows = cur.fetchall()
+        regions = sorted((r for r in rows if r[0] == REGION), key=lambda r: r[8])
         if not regions:
             raise OutsideDistrictError(
                 f"位置（{lon:.6f}, {lat:.6f}）不在本区范围内",
                 f"location ({lon:.6f}, {lat:.6f}) lies outside the district",
             )
-        fallback = next((owner for _, owner in regions if owner is not None), None)
-        cur.execute(_ZONES_SQL, [lon, lat])
-        candidates = cur.fetchall()
-        route = Route(region_id=regions[0][0], fallback_owner_id=fallback)
-        for layer in layer_infos():
+        fallback = next((r[7] for r in regions if r[7] is not None), None)
+        candidates = [r[1:] for r in rows if r[0] == ZONE]
+        layers = [LayerInfo(r[1], r[5]) for r in sorted(rows, key=lambda r: r[8]) if r[0] == LAYER]
+        department = next((r[1] for r in rows if r[0] == DEPARTMENT), department)
+        route = Route(region_id=regions[0][1], fallback_owner_id=fallback, department_id=department)
+        for layer in layers:
             route.layers.append(_route_layer(cur, layer, candidates, lon, lat, day))
     for r in route.layers:
         if r.rule == Rule.FALLBACK:
@@ -150,9 +184,17 @@ def route_point(lon: float, lat: float, on: dt.date | None = None) -> Route:
     return route
 
 
+def _department(category: Category | None) -> tuple[int | None, int | None]:
+    """The category's own department, else the parent whose department the route should read."""
+    if category is None or category.department_id is not None:
+        return (category.department_id if category else None), None
+    return None, category.parent_id
+
+
 def _route_layer(
     cur: object, layer: LayerInfo, candidates: list[tuple], lon: float, lat: float, day: dt.date
 ) -> LayerRoute:
+    """Route in one layer; candidates are (id, layer, plan, area, code, contains, owner)."""
     mine = sorted((c for c in candidates if c[1] == layer.id), key=lambda c: (c[3], c[4]))
     if mine:
         # Interior before border, as the bulk router's ZoneIndex decides.
@@ -163,17 +205,17 @@ def _route_layer(
             layer.id,
             best[0],
             best[2],
-            None,
+            best[6],
             Rule.OVERLAP if overlap else Rule.COVERS,
             None,
             overlap,
         )
     else:
         route = _nearest(cur, layer, lon, lat)
-    if route.zone_id is not None:
-        route.owner_id = _zone_owner(cur, route.zone_id, layer.owner_role, day)
-        if route.owner_id is None:
-            route.rule = Rule.FALLBACK
+        if route.zone_id is not None:
+            route.owner_id = _zone_owner(cur, route.zone_id, layer.owner_role, day)
+    if route.zone_id is not None and route.owner_id is None:
+        route.rule = Rule.FALLBACK
     return route
 
 

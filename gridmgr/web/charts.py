@@ -11,9 +11,12 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
+from gridmgr.i18n import local_pair
 from gridmgr.services.scores import MEASURES, Measure, ScoreRow, ranked
 
 WIDTH = 480
@@ -38,10 +41,15 @@ def show(measure: Measure, value: float | None) -> str:
     if value is None:
         return "—"
     if measure.kind == "rate":
-        return f"{value * 100:.1f}%"
+        return f"{_number(value * 100, 1)}%"
     if measure.kind == "hours":
-        return f"{value:.1f}"
-    return f"{value:.0f}"
+        return _number(value, 1)
+    return _number(value, 0)
+
+
+def _number(value: float, decimals: int) -> str:
+    """A number as the active language writes it (thousands grouped)."""
+    return number_format(round(value, decimals), decimals, use_l10n=True, force_grouping=True)
 
 
 def clip(text: str, width_px: float) -> str:
@@ -56,11 +64,14 @@ def clip(text: str, width_px: float) -> str:
 
 
 def bar_chart(measure: Measure, bars: list[Bar]) -> SafeString:
-    """An SVG bar chart of one measure, one labelled bar per unit, its value at the bar's end."""
+    """An SVG bar chart of one measure, one labelled bar per unit, its value at the bar's end.
+
+    Its title and "no data" are in the active language; the bars' labels are the units' names.
+    """
     top = 1.0 if measure.kind == "rate" else max((b.value for b in bars), default=0.0) or 1.0
     span = WIDTH - LABEL_W - VALUE_W
     height = TOP * 2 + ROW_H * max(len(bars), 1)
-    title = escape(f"{measure.zh} / {measure.en}")
+    title = escape(local_pair(measure))
     parts = [
         f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
         f'width="100%" role="img" aria-label="{title}" data-measure="{measure.key}">',
@@ -80,9 +91,10 @@ def bar_chart(measure: Measure, bars: list[Bar]) -> SafeString:
             f'class="value">{escape(show(measure, bar.value))}</text></g>',
         ]
     if not bars:
+        empty = escape(gettext("无数据"))  # outside the f-string, where makemessages finds it
         parts.append(
             f'<text x="{WIDTH / 2}" y="{TOP + ROW_H / 2 + 4}" text-anchor="middle" '
-            f'font-size="{FONT_PX}" class="value">无数据 / no data</text>'
+            f'font-size="{FONT_PX}" class="value">{empty}</text>'
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # every text above is escaped

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
+from django.utils.translation import gettext
 
+from gridmgr.i18n import local_label
 from gridmgr.services import scores
 from gridmgr.services.scores_xlsx import scores_xlsx
 from gridmgr.web.charts import measure_charts, show
@@ -17,6 +20,16 @@ TOP_N = 10
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def row_name(name: str) -> str:
+    """A scoreboard row's name on the page: the bilingual marks of the service in one language."""
+    if name == scores.UNASSIGNED_NAME:
+        return local_label(name)
+    if name.endswith(scores.FALLBACK_SUFFIX):
+        base = name.removesuffix(scores.FALLBACK_SUFFIX)
+        return gettext("%(name)s（属地兜底）") % {"name": base}
+    return name
+
+
 @login_required
 def scores_page(request: HttpRequest) -> HttpResponse:
     """The scoreboard of one unit type for a period: table, a chart per measure, download."""
@@ -24,7 +37,7 @@ def scores_page(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "scores.html", {"form": form}, status=400)
     unit, start, end = (form.cleaned_data[k] for k in ("unit", "start", "end"))
-    rows = scores.scoreboard(unit, start, end)
+    rows = [replace(r, name=row_name(r.name)) for r in scores.scoreboard(unit, start, end)]
     query = {"start": start.isoformat(), "end": end.isoformat()}
     return render(
         request,

@@ -52,6 +52,15 @@ def test_square_cells_tile_the_area_without_gap_or_overlap():
     assert areas_m2(cells).sum() == pytest.approx(areas_m2([area])[0], rel=1e-7)
 
 
+@pytest.mark.parametrize("size", [174.9, 123.4, 66.6])
+def test_square_cells_of_a_fractional_size_are_a_clean_coverage(size):
+    # A cell's far edge is the next lattice line, not x0 + size (one ulp off for such sizes).
+    area = shapely.Point(116.4, 39.9).buffer(0.02, quad_segs=32)
+    cells = np.array(square_cells(area, size), dtype=object)
+    assert shapely.coverage_is_valid(cells)
+    assert areas_m2(cells).sum() == pytest.approx(areas_m2([area])[0], rel=1e-7)
+
+
 def test_square_cells_snap_to_lattice_lines_shared_by_neighbours():
     west = square_cells(metres_box(500_030, 4_420_000, 500_150, 4_420_100), 100, PROJ)
     east = square_cells(metres_box(500_150, 4_420_000, 500_270, 4_420_100), 100, PROJ)

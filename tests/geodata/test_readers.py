@@ -295,3 +295,71 @@ def test_empty_csv_is_an_empty_input_error(tmp_path):
     path.write_text("lon,lat\n", encoding="utf-8")
     with pytest.raises(EmptyInputError):
         read_point_table(path, lon_field="lon", lat_field="lat")
+
+
+# Plain CSV files are read by pyarrow, others by GDAL: both must give the same table.
+PLAIN_CSVS = {
+    "quotes": 'lon,lat,名称\n116.4,39.9,"a,b"\n116.41,39.91,"say ""hi"""\n',
+    "newline in a value": 'lon,lat,note\n116.4,39.9,"line 1\nline 2"\n',
+    "bom and crlf": "\ufefflon,lat,c\r\n116.4,39.9,a\r\n116.41,39.91,b\r\n",
+    "empty values and spaces": "lon,lat,c\n,39.9, x \n116.4,,\n 116.41 ,39.91,y\n",
+    "blank lines": "lon,lat,c\n116.4,39.9,a\n\n116.41,39.91,b\n\n",
+    "not numbers": "lon,lat,c\nabc,39.9,a\n116.4,nan,b\n1_16.4,39.9,c\n",
+    "no final newline": "lon,lat,c\n116.4,39.9,a",
+}
+# Left to GDAL: ragged rows, another separator, a header GDAL reads as data or renames.
+ODD_CSVS = {
+    "short row": "lon,lat,c\n116.4,39.9\n116.41,39.91,b\n",
+    "long row": "lon,lat,c\n116.4,39.9,a,extra\n",
+    "semicolons": "lon;lat;c\n116.4;39.9;a\n",
+    "padded name": "lon , lat,c\n116.4,39.9,a\n",
+    "numeric header": "lon,lat,1\n116.4,39.9,a\n",
+    "blank name": "lon,lat,\n116.4,39.9,a\n",
+}
+
+
+def _table_via(path: Path, fast: bool) -> tuple:
+    import geodata.readers as readers
+
+    plain = readers._read_plain_csv
+    if not fast:
+        readers._read_plain_csv = lambda _path: None  # type: ignore[assignment]
+    try:
+        t = read_point_table(path, lon_field="lon", lat_field="lat")
+    finally:
+        readers._read_plain_csv = plain  # type: ignore[assignment]
+    columns = {k: (v.dtype.str, v.tolist()) for k, v in t.columns.items()}
+    return t.lon.tobytes(), t.lat.tobytes(), t.bad, columns
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
+@pytest.mark.parametrize("name", list(PLAIN_CSVS))
+def test_plain_csv_read_by_pyarrow_is_the_table_gdal_reads(tmp_path, name, encoding):
+    from geodata.readers import _read_plain_csv
+
+    text = PLAIN_CSVS[name]
+    if encoding == "gbk":
+        text = text.replace("\ufeff", "")
+    path = tmp_path / "p.csv"
+    path.write_bytes(text.encode(encoding))
+    assert _read_plain_csv(path) is not None
+    assert _table_via(path, fast=True) == _table_via(path, fast=False)
+
+
+@pytest.mark.parametrize("name", list(ODD_CSVS))
+def test_csv_that_is_not_plain_is_left_to_gdal(tmp_path, name):
+    from geodata.readers import _read_plain_csv
+
+    path = tmp_path / "p.csv"
+    path.write_text(ODD_CSVS[name], encoding="utf-8")
+    assert _read_plain_csv(path) is None
+
+
+def test_csv_with_column_types_is_left_to_gdal(tmp_path):
+    from geodata.readers import _read_plain_csv
+
+    path = tmp_path / "p.csv"
+    path.write_text("lon,lat,n\n116.4,39.9,7\n", encoding="utf-8")
+    path.with_suffix(".csvt").write_text("Real,Real,Integer\n", encoding="utf-8")
+    assert _read_plain_csv(path) is None
+    assert read_point_table(path, lon_field="lon", lat_field="lat").row(0)["n"] == 7

@@ -9,7 +9,7 @@ import pytest
 from geodata.coords import from_wgs84
 from geodata.errors import CoordinateError
 from gridmgr.errors import OutsideDistrictError
-from gridmgr.models import Issue, Ownership, Region, Routing, Zone
+from gridmgr.models import Issue, Layer, Ownership, Region, Routing, Zone
 from gridmgr.models.issues import Rule
 from gridmgr.services.issues import find_category, report_issue
 from tests.world import (
@@ -51,6 +51,20 @@ def test_subcategory_without_department_inherits_its_parents(world: World) -> No
     cell = full_cells(world.subs["S1"], world.grid)[0]
     issue = report_issue(*world.inside(cell), world.categories["rubbish"])
     assert issue.department == world.owners["城管"]
+
+
+def test_a_report_takes_one_statement_to_route_and_two_to_write(world: World) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cell = full_cells(world.subs["S1"], world.grid)[0]
+    with CaptureQueriesContext(connection) as sent:
+        # The category inherits its department: the routing statement reads it too.
+        issue = report_issue(*world.inside(cell), world.categories["rubbish"])
+    statements = [q["sql"] for q in sent.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert len(statements) == 3, statements  # route; insert issue; insert its receipts
+    assert issue.department == world.owners["城管"]
+    assert issue.routings.count() == Layer.objects.count()
 
 
 def test_point_on_a_corner_shared_by_four_cells_is_assigned_to_the_smallest_lowest_code(

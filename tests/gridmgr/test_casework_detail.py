@@ -31,14 +31,14 @@ def test_the_sheet_shows_owner_chain_department_and_blind_spot(
     blind = cases(world).blind
     page = client_of(people.centre).get(detail(blind)).text
     assert "城管执法局" in page
-    assert "盲区 blind spot" in page
+    assert "盲区（属地兜底）" in page
     assert "东四街道办事处" in page  # the territorial fallback owner heads the chain
 
 
 def test_the_sheet_shows_deadlines_and_overdue(world: World, people: People) -> None:
     issue = dispatched(world, people, timezone.now() - dt.timedelta(days=3))
     page = client_of(people.centre).get(detail(issue)).text
-    assert "已超期 overdue" in page
+    assert "（已超期）" in page
     assert timezone.localtime(issue.due_at).strftime("%Y-%m-%d %H:%M") in page
 
 
@@ -48,9 +48,10 @@ def test_the_timeline_lists_steps_with_who_and_comments(world: World, people: Pe
     apply(issue, "dispatch", people.centre)
     page = client_of(people.centre).get(detail(issue)).text
     timeline = page[page.index('id="timeline"') :]
-    assert "立案 / register" in timeline and "情况属实" in timeline
-    assert "派遣 / dispatch" in timeline and "reported → registered" in timeline
-    assert "通知 / notification" in timeline  # the dispatch notified the parties
+    assert "<strong>立案</strong>" in timeline and "情况属实" in timeline
+    assert "市民上报" in timeline  # who reported: the issue's source
+    assert "<strong>派遣</strong>" in timeline and "已上报 → 已立案" in timeline
+    assert "派遣通知" in timeline  # the dispatch notified the parties
 
 
 def test_each_role_is_offered_exactly_its_allowed_actions(world: World, people: People) -> None:

@@ -113,7 +113,7 @@ def test_rows_show_sub_district_unit_grid_owner_department_and_flags(
     assert s3.issue.owner.name == "网格员S3"
     assert s3.issue.department.name == "城管执法局"
     assert rows[found.blind.pk].issue.in_blind_spot
-    assert "盲区 blind spot" in response.text
+    assert '<span class="badge flag" title="属地兜底">盲区</span>' in response.text
     assert number(found.s3_rubbish) in response.text
 
 
@@ -135,4 +135,4 @@ def test_the_list_shows_fifty_cases_a_page(world: World) -> None:
     client = client_of(viewer)
     assert len(listed(client)) == 50
     assert len(listed(client, page="2")) == 1
-    assert "下一页 Next" in client.get("/issues/").text
+    assert "下一页 →" in client.get("/issues/").text

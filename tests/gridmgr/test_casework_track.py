@@ -42,12 +42,18 @@ def test_the_status_page_shows_status_category_times_and_steps(
 ) -> None:
     issue = closed_case(world, people)
     page = client.get("/track/", {"number": number(issue).lower()}).text
-    assert "已结案 / closed" in page
-    assert "暴露垃圾" in page and "exposed rubbish" in page
+    assert "已结案" in page
+    assert "暴露垃圾" in page and "exposed rubbish" not in page
     assert "2026-03-02 09:00" in page and "2026-03-02 14:00" in page
     for step in ("上报", "立案", "派遣", "接单处理", "处置反馈", "返工", "核查结案"):
         assert step in page
     assert page.count("<img") == 3  # the report photo and two evidence photos, public copies
+    client.cookies["django_language"] = "en"
+    page = client.get("/track/", {"number": number(issue)}).text
+    assert "closed" in page and "exposed rubbish" in page and "暴露垃圾" not in page
+    assert "2 Mar 2026 09:00" in page and "2 Mar 2026 14:00" in page
+    for step in ("Report", "Register", "Dispatch", "Accept", "Report back", "Verify and close"):
+        assert f"<li>{step} ·" in page
     assert "photos/public/" in page and "photos/original/" not in page
 
 

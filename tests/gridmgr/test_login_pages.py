@@ -14,10 +14,13 @@ def user() -> object:
     return get_user_model().objects.create_user("wangwu", password="old-secret-1")
 
 
-def test_login_page_renders_bilingual_form(client: Client) -> None:
+def test_login_page_renders_in_chinese_then_in_english(client: Client) -> None:
     page = client.get("/accounts/login/")
     assert page.status_code == 200
-    assert "登录" in page.text and "Log in" in page.text
+    assert "登录" in page.text and "Log in" not in page.text
+    client.cookies["django_language"] = "en"
+    page = client.get("/accounts/login/")
+    assert "Log in" in page.text and "登录" not in page.text
 
 
 def test_login_with_right_password_logs_in(client: Client, user: object) -> None:

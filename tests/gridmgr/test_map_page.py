@@ -45,7 +45,7 @@ def test_page_lists_the_layers_of_the_database(world: World) -> None:
     html = page.content.decode()
     for layer in (world.sector, world.grid):
         assert f'data-layer="{layer.pk}"' in html and layer.name in html
-    assert "盲区 / blind spots" in html and "重叠 / overlaps" in html
+    assert "> 盲区</label>" in html and "> 重叠</label>" in html
     assert '"bounds": [' in html  # the district's extent, for the first view
 
 

@@ -41,7 +41,7 @@ def test_page_shows_the_table_of_the_period(worker_client: Client) -> None:
     page = worker_client.get(f"/scores/?unit=grid_worker&{MARCH}")
     assert page.status_code == 200
     text = page.text
-    assert "综合评价" in text and "scoreboard" in text
+    assert "综合评价" in text and "Scoreboard" not in text
     assert "网格员S1" in text and "66.7%" in text  # rework rate of 网格员S1
     assert "/scores.xlsx?unit=grid_worker&amp;start=2026-03-01&amp;end=2026-03-31" in text
 

@@ -1,7 +1,12 @@
 /* Maps of the case-work pages: issue clusters, a case's location, the citizen's tap or GPS fix.
-   No base map tiles: the district and sub-district outlines give the context. */
+   No base map tiles: the district and sub-district outlines give the context.
+   Texts in the active language from Django's JavaScript catalogue (gettext, message ids in
+   Chinese), numbers and dates from l10n.js (gmL10n); both are loaded before this file. */
 (function () {
   "use strict";
+
+  var L10N = window.gmL10n;
+  function fmt(text, values) { return interpolate(text, values, true); }
 
   var STATUS_COLOUR = {
     reported: "#3b5bdb", registered: "#1c7ed6", dispatched: "#e67700", handling: "#d9480f",
@@ -56,19 +61,21 @@
           });
           m.bindPopup(
             "<strong>" + escapeHtml(p.tracking || "#" + f.id) + "</strong><br>" +
-            escapeHtml(p.category) + " <span class='en'>" + escapeHtml(p.category_en) + "</span><br>" +
-            escapeHtml(labels[p.status] || p.status) + (p.overdue ? " · <span class='overdue'>超期 overdue</span>" : "") +
-            "<br><span class='en'>" + escapeHtml(p.reported) + "</span><br>" +
-            "<a href='" + detail.replace("/0/", "/" + f.id + "/") + "'>详情 Details →</a>"
+            escapeHtml(L10N.pick(p.category, p.category_en)) + "<br>" +
+            escapeHtml(labels[p.status] || p.status) +
+            (p.overdue ? " · <span class='overdue'>" + escapeHtml(gettext("超期")) + "</span>" : "") +
+            "<br><span class='en'>" + escapeHtml(L10N.time(p.reported)) + "</span><br>" +
+            "<a href='" + detail.replace("/0/", "/" + f.id + "/") + "'>" + escapeHtml(gettext("详情")) + " →</a>"
           );
           return m;
         });
         cluster.addLayers(markers);
         if (markers.length) { map.fitBounds(cluster.getBounds(), { maxZoom: 15, padding: [20, 20], animate: false }); }
-        status.textContent = fc.count + " 件 / issues" + (fc.count >= (+el.dataset.cap) ? "（仅显示最新 / latest only）" : "");
+        status.textContent = fmt(ngettext("共 %(n)s 件", "共 %(n)s 件", fc.count), { n: L10N.number(fc.count) }) +
+          (fc.count >= (+el.dataset.cap) ? gettext("（仅显示最新）") : "");
         window.issueMap.ready = true;
       })
-      .catch(function () { status.textContent = "加载失败 / could not load the issues"; });
+      .catch(function () { status.textContent = gettext("问题加载失败"); });
   }
 
   function caseMap(el) {
@@ -83,7 +90,8 @@
                  fill: lowest, fillOpacity: 0.08 };
       },
       onEachFeature: function (f, layer) {
-        layer.bindTooltip(escapeHtml(f.properties.layer + " " + f.properties.code + " " + f.properties.name));
+        var p = f.properties;
+        layer.bindTooltip(escapeHtml(L10N.pick(p.layer, p.layer_en) + " " + p.code + " " + p.name));
       }
     }).addTo(map);
     var ll = [+el.dataset.lat, +el.dataset.lon];
@@ -97,46 +105,49 @@
     var base = baseMap(el), map = base.map;
     var lon = document.getElementById("id_lon"), lat = document.getElementById("id_lat");
     var where = document.getElementById("where"), marker = null;
+    var chosen = gettext("已选位置");
     function place(latlng, how) {
       if (marker) { marker.setLatLng(latlng); } else {
         marker = L.marker(latlng, { draggable: true }).addTo(map);
-        marker.on("dragend", function () { place(marker.getLatLng(), "已选位置 / location set"); });
+        marker.on("dragend", function () { place(marker.getLatLng(), chosen); });
       }
       lon.value = latlng.lng.toFixed(7);
       lat.value = latlng.lat.toFixed(7);
-      where.textContent = how + "：" + latlng.lng.toFixed(5) + ", " + latlng.lat.toFixed(5);
+      where.textContent = fmt(gettext("%(how)s：%(lon)s, %(lat)s"),
+        { how: how, lon: latlng.lng.toFixed(5), lat: latlng.lat.toFixed(5) });
       where.className = "where set";
     }
     map.on("click", function (e) {
-      place(e.latlng, "已选位置 / location set");
+      place(e.latlng, chosen);
       // A tap on the whole district is rough: zoom in so that the pin can be dragged exactly.
       if (map.getZoom() < 15) { map.setView(e.latlng, 16); }
     });
-    if (lon.value && lat.value) { place(L.latLng(+lat.value, +lon.value), "已选位置 / location set"); }
+    if (lon.value && lat.value) { place(L.latLng(+lat.value, +lon.value), chosen); }
     var gps = document.getElementById("gps");
     if (!navigator.geolocation) { gps.hidden = true; }
     gps.addEventListener("click", function () {
-      where.textContent = "正在定位… / locating…";
+      where.textContent = gettext("正在定位…");
       // Browsers report WGS84, the system the server expects from this page.
       navigator.geolocation.getCurrentPosition(function (pos) {
         var ll = L.latLng(pos.coords.latitude, pos.coords.longitude);
-        place(ll, "当前位置 / your location");
+        place(ll, gettext("当前位置"));
         map.setView(ll, 17);
       }, function () {
-        where.textContent = "无法定位，请在地图上点选 / no GPS fix: tap the map";
+        where.textContent = gettext("无法定位，请在地图上点选");
         where.className = "where";
       }, { enableHighAccuracy: true, timeout: 15000 });
     });
     var photos = document.getElementById("id_photos");
     photos.addEventListener("change", function () {
       var max = +photos.dataset.max;
-      photos.setCustomValidity(photos.files.length > max ? "最多 " + max + " 张照片 / at most " + max + " photos" : "");
+      photos.setCustomValidity(photos.files.length > max
+        ? fmt(ngettext("最多 %(n)s 张照片", "最多 %(n)s 张照片", max), { n: max }) : "");
       photos.reportValidity();
     });
     document.getElementById("report-form").addEventListener("submit", function (e) {
       if (!lon.value) {
         e.preventDefault();
-        where.textContent = "请先在地图上点选位置或使用定位 / tap the map or use your location first";
+        where.textContent = gettext("请先在地图上点选位置或使用定位");
         where.className = "where overdue";
         return;
       }

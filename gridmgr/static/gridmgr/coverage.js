@@ -1,8 +1,18 @@
 /* The coverage page: a small map of the region with its blind spots and overlaps (a click on a
    table row zooms to its piece), and export jobs that run in the background while the page
-   polls their progress. Leaflet comes from /static/vendor/ (no CDN, no base map). */
+   polls their progress. Leaflet comes from /static/vendor/ (no CDN, no base map).
+   Texts from Django's JavaScript catalogue (gettext, Chinese message ids), numbers from l10n.js. */
 (() => {
   "use strict";
+  const L10N = window.gmL10n;
+  const STEPS = {
+    queued: gettext("排队中"),
+    analysing: gettext("分析中"),
+    rendering: gettext("生成中"),
+    writing: gettext("写入中"),
+    done: gettext("完成"),
+    failed: gettext("失败"),
+  };
   const BLIND = "#d7191c";
   const OVERLAP = "#f28e2b";
   const POLL_MS = 700;
@@ -27,8 +37,9 @@
       const p = f.properties;
       if (p.kind === "blind" || p.kind === "overlap") {
         pieces[p.id] = l;
-        l.bindTooltip(`${p.kind === "blind" ? "盲区 blind spot" : "重叠 overlap"} · ${esc(p.layer)}` +
-          `<br>${Number(p.area_m2).toLocaleString("zh-CN")} m²${p.zones ? "<br>" + esc(p.zones) : ""}`);
+        const kind = p.kind === "blind" ? gettext("盲区") : gettext("重叠区");
+        l.bindTooltip(`${esc(kind)} · ${esc(p.layer_label || p.layer)}` +
+          `<br>${L10N.number(p.area_m2, 1)} m²${p.zones ? "<br>" + esc(p.zones) : ""}`);
         l.on("click", () => select(p.id, false));
       } else {
         l.bindTooltip(esc(p.name));
@@ -74,7 +85,7 @@
   async function startExport(fmt, label) {
     const li = document.createElement("li");
     li.dataset.format = fmt;
-    li.innerHTML = `<b>${esc(label)}</b> <span class="step">排队中 / queued</span>` +
+    li.innerHTML = `<b>${esc(label)}</b> <span class="step">${esc(STEPS.queued)}</span>` +
       `<progress max="100" value="0"></progress><span class="result"></span>`;
     jobs.prepend(li);
     const body = new FormData(form);
@@ -86,7 +97,7 @@
       li.dataset.job = job.id;
       poll(li, job.status_url);
     } catch (err) {
-      show(li, { state: "failed", error: { zh: "网络错误", en: String(err) } });
+      show(li, { state: "failed", error: { zh: gettext("网络错误"), en: gettext("网络错误") } });
     }
   }
 
@@ -106,15 +117,15 @@
     li.dataset.state = job.state;
     const bar = $("progress", li);
     if (job.progress !== undefined) bar.value = job.progress;
-    $(".step", li).textContent = job.step_label || (job.state === "failed" ? "失败 / failed" : "");
+    $(".step", li).textContent = STEPS[job.step] || STEPS[job.state] || "";
     const result = $(".result", li);
     if (job.state === "done") {
-      result.innerHTML = `<a class="download" href="${esc(job.download_url)}">下载 / download ` +
+      result.innerHTML = `<a class="download" href="${esc(job.download_url)}">${esc(gettext("下载"))} ` +
         `${esc(job.filename)}</a>`;
     } else if (job.state === "failed") {
       bar.hidden = true;
       const err = job.error || {};
-      result.innerHTML = `<span class="error">${esc(err.zh)} / ${esc(err.en)}</span>`;
+      result.innerHTML = `<span class="error">${esc(L10N.pick(err.zh, err.en))}</span>`;
     }
   }
 

@@ -5,6 +5,7 @@
   "use strict";
 
   const T = window.GRIDMGR_MAP_STRINGS;
+  const L10N = window.gmL10n; // numbers and dates of the active language (l10n.js)
   const cfg = JSON.parse(document.getElementById("map-config").textContent);
   const BASE = document.body.dataset.base;
   const ISSUE_URL = document.body.dataset.issueUrl;
@@ -101,7 +102,7 @@
     let text = "";
     if (z.on && m && m.hidden === "zoom") text = T.zoomIn(m.min_zoom);
     else if (z.on && m && m.truncated) text = T.truncated;
-    else if (z.on && m) text = String(m.count);
+    else if (z.on && m) text = L10N.number(m.count);
     $(`[data-hint="${z.def.id}"]`).textContent = text;
   }
 
@@ -182,7 +183,7 @@
     onEachFeature: (f, l) => {
       const p = f.properties;
       l.bindPopup(`<b>${esc(p.kind === "blind" ? T.blind : T.overlapPiece)}</b><br>` +
-        `${esc(T.layer)}: ${esc(p.layer_name)}<br>${esc(T.area)}: ${fmtArea(p.area_m2)}` +
+        `${esc(T.layer)}: ${esc(layerLabel(p.layer, p.layer_name))}<br>${esc(T.area)}: ${fmtArea(p.area_m2)}` +
         (p.zones.length ? `<br>${esc(T.zones)}: ${p.zones.map(esc).join(", ")}` : ""));
     },
   }).addTo(map);
@@ -239,9 +240,10 @@
         const [lon, lat] = f.geometry.coordinates;
         const icon = L.divIcon({ className: "gm-issue", iconSize: [14, 14],
           html: `<span style="display:block;width:100%;height:100%;border-radius:50%;background:${STATUS_COLOUR[p.status] || "#495057"}"></span>` });
-        return L.marker([lat, lon], { icon, title: p.category }).bindPopup(
-          `<b>${esc(p.category)}</b> <span class="tag">${esc(cfg.statuses[p.status] || p.status)}</span>` +
-          `<br>${esc(p.tracking || "#" + f.id)} · ${esc(p.reported)}` +
+        const category = L10N.pick(p.category, p.category_en);
+        return L.marker([lat, lon], { icon, title: category }).bindPopup(
+          `<b>${esc(category)}</b> <span class="tag">${esc(cfg.statuses[p.status] || p.status)}</span>` +
+          `<br>${esc(p.tracking || "#" + f.id)} · ${esc(L10N.time(p.reported))}` +
           `<br><a href="${issueUrl(f.id)}">${esc(T.details)}</a>` +
           (p.zone ? ` · <a href="#zone=${p.zone}">${esc(T.layer)}</a>` : ""));
       });
@@ -279,7 +281,7 @@
     zones.filter((z) => z.on).forEach((z) => {
       const s = zoneStyle(z, { properties: { state: "owned", owner: null } });
       rows.push([sw(`border-top-color:${s.color};border-top-width:${Math.max(1, s.weight)}px`, "line"),
-        `${z.def.name} <span class="en">${z.def.name_en}</span>`]);
+        esc(z.def.label)]);
     });
     rows.push([sw("border-top:2px dashed #1c3d5a", "line"), T.region]);
     if (mode === "state") {
@@ -348,9 +350,10 @@
   }));
 
   /* ---- side panel of a zone ---- */
-  function fmtArea(m2) {
-    const n = Number(m2);
-    return n >= 1e6 ? `${(n / 1e6).toFixed(2)} km²` : `${n.toLocaleString("zh-CN")} m²`;
+  const fmtArea = (m2) => L10N.area(m2);
+  function layerLabel(id, fallback) {
+    const def = cfg.layers.find((l) => l.id === id);
+    return def ? def.label : fallback;
   }
   function ownerItem(o) {
     const contact = [o.phone && `<a href="tel:${esc(o.phone)}">${esc(o.phone)}</a>`,
@@ -361,24 +364,26 @@
   }
   function issueItem(i) {
     return `<li><span class="tag open">${esc(i.status_label)}</span>` +
-      `<a href="${esc(i.url)}">${esc(i.tracking || "#" + i.id)}</a> ${esc(i.category)}` +
-      `<br><span class="en">${esc(i.reported_at.replace("T", " "))}</span></li>`;
+      `<a href="${esc(i.url)}">${esc(i.tracking || "#" + i.id)}</a> ${esc(i.category_label)}` +
+      `<br><span class="en">${esc(L10N.time(i.reported_at))}</span></li>`;
   }
   function eventItem(e) {
-    const text = (T.event[e.kind] || (() => e.kind))(e);
-    return `<li><span class="en">${esc(e.at.replace("T", " "))}</span><br>${esc(text)}</li>`;
+    const values = { ...e, from: cfg.statuses[e.from_status] || e.from_status || "—",
+      to: cfg.statuses[e.to_status] || e.to_status, action: e.action_label || e.action };
+    const text = (T.event[e.kind] || (() => e.kind))(values);
+    return `<li><span class="en">${esc(L10N.time(e.at))}</span><br>${esc(text)}</li>`;
   }
   const list = (items, fn) => (items.length ? `<ul>${items.map(fn).join("")}</ul>` : `<p class="en">${T.none}</p>`);
 
   function renderPanel(p) {
     const panel = $("#panel");
     panel.innerHTML = `<header><div><h2 id="panel-code">${esc(p.code)}</h2>${esc(p.name)}</div>` +
-      `<button class="close" type="button" aria-label="close">×</button></header>` +
-      `<dl><dt>${T.layer}</dt><dd>${esc(p.layer.name)} <span class="en">${esc(p.layer.name_en)}</span></dd>` +
+      `<button class="close" type="button" aria-label="${esc(T.close)}">×</button></header>` +
+      `<dl><dt>${T.layer}</dt><dd>${esc(p.layer.label)}</dd>` +
       `<dt>${T.area}</dt><dd>${fmtArea(p.area_m2)}</dd>` +
       `<dt>${T.regionName}</dt><dd>${esc(p.region || "—")}</dd>` +
       `<dt>${T.plan}</dt><dd>${esc(p.plan)}</dd>` +
-      `<dt>${T.version}</dt><dd>v${p.version} · ${T.updated} ${esc(p.updated_at.replace("T", " "))}</dd></dl>` +
+      `<dt>${T.version}</dt><dd>v${p.version} · ${T.updated} ${esc(L10N.time(p.updated_at))}</dd></dl>` +
       (STAFF ? `<p><a href="${esc(p.admin_url)}">${T.edit}</a></p>` : "") +
       `<h3>${T.owners}</h3>${list(p.owners, ownerItem)}` +
       `<h3>${T.issues} <span class="en">${T.openOf(p.issues.open, p.issues.total)}</span></h3>` +
