@@ -132,3 +132,31 @@ def test_search_finds_a_grid_by_code(page: Page, targets: dict[str, Target]) -> 
     page.wait_for_timeout(500)  # the end of the zoom animation
     page.wait_for_function(READY)
     page.screenshot(path=str(ARTIFACTS / "map_search.png"))
+
+
+def test_on_a_phone_the_layers_are_a_drawer_and_the_panel_opens(
+    page: Page, targets: dict[str, Target]
+) -> None:
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.wait_for_timeout(200)
+    assert page.locator("#side").is_hidden()
+    assert page.locator("#top nav a").first.is_visible()  # the way back home stays
+    page.click("#drawer-toggle")
+    assert page.locator("#side").is_visible()
+    assert page.get_attribute("#drawer-toggle", "aria-expanded") == "true"
+    page.locator("input[data-toggle=regions]").uncheck()
+    assert page.evaluate("window.gridmap.map.hasLayer(window.gridmap.regions.group)") is False
+    page.screenshot(path=str(ARTIFACTS / "map_phone_drawer.png"))
+    page.keyboard.press("Escape")
+    assert page.locator("#side").is_hidden()
+    cell = targets["click"]
+    page.evaluate(
+        f"void window.gridmap.map.setView([{cell.lat}, {cell.lon}], 16, {{animate: false}})"
+    )
+    page.wait_for_timeout(100)
+    page.wait_for_function(READY)
+    click_at(page, cell.lon, cell.lat)
+    page.wait_for_selector("#panel:not([hidden]) #panel-code")
+    assert page.locator("#panel").is_visible()
+    assert page.inner_text("#panel-code") == cell.code
+    page.screenshot(path=str(ARTIFACTS / "map_phone_panel.png"))
