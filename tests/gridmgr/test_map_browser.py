@@ -87,6 +87,17 @@ def click_at(page: Page, lon: float, lat: float) -> None:
     page.mouse.click(box["x"] + pt[0], box["y"] + pt[1])
 
 
+def open_panel(page: Page, cell: Target) -> None:
+    """Zoom to the cell, click it and wait for its panel."""
+    page.evaluate(
+        f"void window.gridmap.map.setView([{cell.lat}, {cell.lon}], 16, {{animate: false}})"
+    )
+    page.wait_for_timeout(100)
+    page.wait_for_function(READY)
+    click_at(page, cell.lon, cell.lat)
+    page.wait_for_selector("#panel:not([hidden]) #panel-code")
+
+
 def test_page_loads_with_the_layers_of_the_district(page: Page) -> None:
     assert page.title().startswith("东城迷你区")
     assert count(page, 0) == 3  # the sectors S1, S2, S3
@@ -108,13 +119,7 @@ def test_layers_toggle_off_and_on(page: Page) -> None:
 
 def test_clicking_a_zone_opens_its_panel(page: Page, targets: dict[str, Target]) -> None:
     cell = targets["click"]
-    page.evaluate(
-        f"void window.gridmap.map.setView([{cell.lat}, {cell.lon}], 16, {{animate: false}})"
-    )
-    page.wait_for_timeout(100)
-    page.wait_for_function(READY)
-    click_at(page, cell.lon, cell.lat)
-    page.wait_for_selector("#panel:not([hidden]) #panel-code")
+    open_panel(page, cell)
     assert page.inner_text("#panel-code") == cell.code
     assert "网格员S3" in page.inner_text("#panel")
     page.screenshot(path=str(ARTIFACTS / "map_panel.png"))
@@ -150,13 +155,7 @@ def test_on_a_phone_the_layers_are_a_drawer_and_the_panel_opens(
     page.keyboard.press("Escape")
     assert page.locator("#side").is_hidden()
     cell = targets["click"]
-    page.evaluate(
-        f"void window.gridmap.map.setView([{cell.lat}, {cell.lon}], 16, {{animate: false}})"
-    )
-    page.wait_for_timeout(100)
-    page.wait_for_function(READY)
-    click_at(page, cell.lon, cell.lat)
-    page.wait_for_selector("#panel:not([hidden]) #panel-code")
+    open_panel(page, cell)
     assert page.locator("#panel").is_visible()
     assert page.inner_text("#panel-code") == cell.code
     page.screenshot(path=str(ARTIFACTS / "map_phone_panel.png"))
