@@ -15,7 +15,6 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 
 from gridmgr.editor.io import body, day, endpoint, geometry, integer, zone_json
 from gridmgr.models import Layer, Owner, Plan, Zone
@@ -42,7 +41,6 @@ def editor_page(request: HttpRequest) -> HttpResponse:
     if plan is not None and layer is None:
         layer = editor_map.default_layer(plan)
     config = editor_map.page_config(account_of(request.user), plan, layer)
-    config["lang"] = "en" if (get_language() or "").startswith("en") else "zh"
     return render(request, "editor.html", {"config": config, "plan": plan, "layer": layer})
 
 

@@ -13,6 +13,7 @@ from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
+from gridmgr.i18n import local_label
 from gridmgr.models import Account, AccountRole, Layer, Plan, Region, Zone
 from gridmgr.models.owners import Role
 from gridmgr.services.access import is_centre, owned_zone_ids
@@ -143,7 +144,7 @@ def page_config(account: Account | None, plan: Plan | None, layer: Layer | None)
         "layer": _layer(layer) if layer is not None else None,
         "layers": [_layer(la) for la in layers],
         "drafts": [{"id": p.pk, "name": p.name, "zones": p.n} for p in drafts.order_by("name")],
-        "roles": [{"value": v, "label": label} for v, label in Role.choices],
+        "roles": [{"value": v, "label": local_label(label)} for v, label in Role.choices],
         "today": timezone.localdate().isoformat(),
         "bounds": _bounds(),
         "is_centre": is_centre(account),
@@ -155,7 +156,7 @@ def page_config(account: Account | None, plan: Plan | None, layer: Layer | None)
             "id": plan.pk,
             "name": plan.name,
             "status": plan.status,
-            "status_label": plan.get_status_display(),
+            "status_label": local_label(plan.get_status_display()),
             "layers": sorted(used),
         }
     return config

@@ -266,7 +266,8 @@ def test_the_second_of_two_editors_is_refused_and_nothing_is_overwritten(
         )
         said = second.inner_text("#msg")
         second.screenshot(path=str(ARTIFACTS / "editor_conflict.png"))
-    assert "该区域已被他人修改，请刷新后重试" in said and "reload and try again" in said
+    # The page is in Chinese: the refusal and the server's reason in Chinese only.
+    assert "该区域已被他人修改，请刷新后重试（" in said and "reload" not in said
     zone.refresh_from_db()
     assert zone.version == 2
     assert shape(zone.geom).geoms[0].exterior.coords[0] != corner

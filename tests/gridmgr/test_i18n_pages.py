@@ -34,6 +34,7 @@ from gridmgr.models import (
     Zone,
 )
 from gridmgr.services.cases import apply
+from gridmgr.services.editor import draft_from_active
 from tests.gridmgr.casework_cases import cases, client_of, number
 from tests.loop import People
 from tests.world import World
@@ -56,6 +57,7 @@ ENGLISH_ALLOWED = {
     "MIT",
     "bj-subdistricts",
     "registered_at",
+    "Shift",  # a key of the keyboard (the zone editor's box selection)
 }
 # Chinese on the English pages that is no UI text: the switcher's own name.
 CHINESE_ALLOWED = {"中文"}
@@ -122,6 +124,7 @@ def site(world: World, people: People) -> Iterator[dict[str, str]]:
     apply(issue, "dispatch", people.centre)
     issue.refresh_from_db()
     march = "start=2026-03-01&end=2026-03-31"
+    draft = draft_from_active("2027 草稿", [world.grid], people.centre)
     yield {
         "home": "/",
         "login": "/accounts/login/",
@@ -136,6 +139,8 @@ def site(world: World, people: People) -> Iterator[dict[str, str]]:
         "coverage": "/coverage/",
         "scores": f"/scores/?unit=sector&{march}",
         "scores of workers": f"/scores/?unit=grid_worker&{march}",
+        "editor": "/editor/",
+        "zone editor": f"/editor/?plan={draft.pk}&layer={world.grid.pk}",
     }
     cache.clear()
 
@@ -161,6 +166,15 @@ LABELS = {
     "coverage": [("覆盖汇总", "Summary by layer"), ("盲区清单", "Blind spots")],
     "scores": [("综合评价", "Scoreboard"), ("按期结案率", "on-time closure rate")],
     "scores of workers": [("网格员评价", "Scores by grid worker")],
+    "editor": [("选择一个草稿方案", "Pick a draft plan"), ("基于当前方案新建草稿", "New draft")],
+    "zone editor": [
+        ("工具", "Tools"),
+        ("清除选择", "Clear selection"),
+        ("搜索现有责任人", "Search owners"),
+        ("预览与启用", "Preview & activate"),
+        ("草稿", "Draft"),  # the plan's status
+        ("网格员", "Grid worker"),  # a role to choose for the owner
+    ],
 }
 # Pages a citizen reaches without logging in.
 PUBLIC = {"home", "login", "report", "track"}
@@ -277,3 +291,13 @@ def test_the_pdf_export_follows_the_language_of_the_page(
     assert re.search(r"第\s*1\s*/\s*\d+\s*页", texts["zh-hans"])  # the page footer
     assert re.search(r"page\s+1\s+of\s+\d+", texts["en"])
     assert "盲区" in texts["zh-hans"] and "blind spot" in texts["en"]  # the map's legend
+
+
+def test_the_zone_editor_counts_a_drafts_zones_in_the_language(
+    site: dict[str, str], people: People
+) -> None:
+    draft = Plan.objects.get(name="2027 草稿")
+    n = draft.zones.count()
+    zh = visible(get(client_for("editor", people, None), site["editor"]))
+    en = visible(get(client_for("editor", people, "en"), site["editor"]))
+    assert f"{n:,} 个区域" in zh and f"{n:,} zones" in en

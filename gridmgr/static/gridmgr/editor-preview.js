@@ -1,34 +1,40 @@
 /* The zone editor's preview and activation panel: the blind spots (red) and overlaps (orange)
  * the draft would leave, with m², and the open issues that would change hands; then the
- * centre activates the plan in one step (/api/plans/<id>/activate/). Uses window.gmeditor. */
+ * centre activates the plan in one step (/api/plans/<id>/activate/). Uses window.gmeditor;
+ * texts from Django's JavaScript catalogue, numbers from l10n.js. */
 (function () {
   "use strict";
   const ed = window.gmeditor;
   if (!ed || !ed.map) return;
-  const { cfg, state, map, preview, call, say, problem, esc } = ed;
+  const { cfg, state, map, preview, call, say, problem, esc, m2, names } = ed;
+  const L10N = window.gmL10n;
   const $ = (sel) => document.querySelector(sel);
-  const m2 = (v) => `${Number(v).toLocaleString("zh-CN", { maximumFractionDigits: 1 })} m²`;
+  const fmt = (text, values) => interpolate(text, values, true);
   const COLOUR = { blind: "#d92d20", overlap: "#f79009" };
-  const LABEL = { blind: "盲区 blind", overlap: "重叠 overlap" };
+  const LABEL = { blind: gettext("盲区"), overlap: gettext("重叠区") };
+  // The moves name layers by their Chinese name; the page shows the English twin in English.
+  const layerName = Object.fromEntries(cfg.layers.map((la) => [la.name, L10N.pick(la.name, la.name_en)]));
 
   function draw(list, kind) {
     const style = { color: COLOUR[kind], weight: 2, fillColor: COLOUR[kind], fillOpacity: 0.55 };
     for (const piece of list) {
-      const zones = piece.zones.length ? ` · ${esc(piece.zones.join("、"))}` : "";
+      const zones = piece.zones.length ? ` · ${esc(names(piece.zones))}` : "";
       L.geoJSON(piece.geometry, { style, pmIgnore: true, snapIgnore: true })
-        .bindTooltip(`${LABEL[kind]} ${m2(piece.area_m2)}${zones}`, { sticky: true })
+        .bindTooltip(`${esc(LABEL[kind])} ${m2(piece.area_m2)}${zones}`, { sticky: true })
         .addTo(preview);
     }
   }
 
   function items(list, kind) {
-    return list.map((p, k) => `<li data-kind="${kind}" data-k="${k}"><span class="${kind}">${LABEL[kind]} ${m2(p.area_m2)}</span> ${esc(p.zones.join("、"))} ${p.new ? '<span class="new">新 new</span>' : ""}</li>`).join("");
+    const fresh = `<span class="new">${esc(pgettext("preview", "新"))}</span>`;
+    return list.map((p, k) => `<li data-kind="${kind}" data-k="${k}"><span class="${kind}">${esc(LABEL[kind])} ${m2(p.area_m2)}</span> ${esc(names(p.zones))} ${p.new ? fresh : ""}</li>`).join("");
   }
 
   function moves(list) {
     if (!list.length) return "";
-    const rows = list.map((m) => `<tr><td>${esc(m.layer)}</td><td>${esc(m.from_owner)}</td><td>→ ${esc(m.to_owner)}</td><td class="num">${m.count}</td></tr>`).join("");
-    return `<table><tr><th>图层 layer</th><th>原 from</th><th>新 to</th><th class="num">件 n</th></tr>${rows}</table>`;
+    const rows = list.map((m) => `<tr><td>${esc(layerName[m.layer] || m.layer)}</td><td>${esc(m.from_owner)}</td><td>→ ${esc(m.to_owner)}</td><td class="num">${L10N.number(m.count)}</td></tr>`).join("");
+    const head = [gettext("图层"), gettext("原责任人"), gettext("新责任人"), gettext("件数")].map(esc);
+    return `<table><tr><th>${head[0]}</th><th>${head[1]}</th><th>${head[2]}</th><th class="num">${head[3]}</th></tr>${rows}</table>`;
   }
 
   $("#btn-preview").addEventListener("click", async () => {
@@ -39,12 +45,15 @@
       preview.clearLayers();
       draw(c.blind, "blind");
       draw(c.overlaps, "overlap");
+      const b = (id, value) => `<b${id ? ` id="${id}"` : ""}>${value}</b>`;
       $("#preview").innerHTML = `
-        <p class="sum">盲区 blind <b>${m2(c.now.blind_m2)}</b> → <b id="pv-blind">${m2(c.blind_m2)}</b><br>
-        重叠 overlap <b>${m2(c.now.overlap_m2)}</b> → <b id="pv-overlap">${m2(c.overlap_m2)}</b><br>
-        覆盖率 coverage ${c.coverage_pct.toFixed(3)}% · 无责任人 unowned ${c.unowned.length}</p>
+        <p class="sum">${esc(gettext("盲区面积"))} ${b("", m2(c.now.blind_m2))} → ${b("pv-blind", m2(c.blind_m2))}<br>
+        ${esc(gettext("重叠面积"))} ${b("", m2(c.now.overlap_m2))} → ${b("pv-overlap", m2(c.overlap_m2))}<br>
+        ${esc(fmt(gettext("覆盖率 %(pct)s · 无责任人区域 %(n)s"),
+          { pct: `${L10N.number(c.coverage_pct, 3)}%`, n: L10N.number(c.unowned.length) }))}</p>
         <ul id="pv-list">${items(c.blind, "blind")}${items(c.overlaps, "overlap")}</ul>
-        <p>在办问题 open issues ${got.moves.open_issues}，将转移 would move <b id="pv-moved">${got.moves.moved}</b></p>
+        <p>${fmt(esc(gettext("在办问题 %(open)s 件，将转移 %(moved)s 件")),
+          { open: L10N.number(got.moves.open_issues), moved: b("pv-moved", L10N.number(got.moves.moved)) })}</p>
         ${moves(got.moves.moves)}`;
       $("#pv-list").addEventListener("click", (ev) => {
         const li = ev.target.closest("li");
@@ -52,7 +61,7 @@
         const piece = (li.dataset.kind === "blind" ? c.blind : c.overlaps)[Number(li.dataset.k)];
         map.fitBounds(L.geoJSON(piece.geometry).getBounds(), { maxZoom: 18 });
       });
-      say("预览已更新：红色为盲区，橙色为重叠 / preview updated: blind spots red, overlaps orange", "ok");
+      say(gettext("预览已更新：红色为盲区，橙色为重叠"), "ok");
       $("#preview-box").scrollIntoView({ block: "nearest" });
     } catch (err) { problem(err); }
   });
@@ -60,12 +69,14 @@
   const activate = $("#btn-activate");
   activate.disabled = !ed.draftMode || !cfg.is_centre;
   activate.addEventListener("click", async () => {
-    if (!window.confirm(`启用方案“${cfg.plan.name}”？ / activate plan '${cfg.plan.name}'?`)) return;
+    if (!window.confirm(fmt(gettext("启用方案“%(name)s”？"), cfg.plan))) return;
     try {
       const got = await call("POST", `/api/plans/${cfg.plan.id}/activate/`);
       state.activated = true;
-      $("#plan-status").textContent = got.plan.status;
-      say(`方案已启用，重新分派在办问题 ${got.rerouted} 件 / plan activated, ${got.rerouted} open issues routed again`, "ok");
+      $("#plan-status").textContent = pgettext("plan", "生效");
+      $("#plan-status").className = "badge st-active";
+      say(fmt(ngettext("方案已启用，重新分派在办问题 %(n)s 件", "方案已启用，重新分派在办问题 %(n)s 件", got.rerouted),
+        { n: L10N.number(got.rerouted) }), "ok");
       setTimeout(() => window.location.reload(), 1500);
     } catch (err) { problem(err); }
   });

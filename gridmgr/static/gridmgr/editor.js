@@ -1,14 +1,16 @@
 /* The zone editor (/editor/?plan=&layer=): Leaflet + Leaflet-Geoman, snapping to neighbours.
  * Outline edits and deletions go to the REST API with the zone's version (409 when stale);
  * drawing, cut, split, merge, owners and the preview go to the editor's own endpoints.
- * window.gmeditor exposes the state to editor-preview.js and to the browser tests. */
+ * window.gmeditor exposes the state to editor-preview.js and to the browser tests.
+ * Texts from Django's JavaScript catalogue (gettext, Chinese message ids), numbers from l10n.js. */
 (function () {
   "use strict";
   const cfg = JSON.parse(document.getElementById("editor-config").textContent);
   const root = document.getElementById("editor");
   const csrf = root.dataset.csrf;
   const $ = (sel) => document.querySelector(sel);
-  const STALE = "该区域已被他人修改，请刷新后重试 / this zone was changed by someone else: reload and try again";
+  const L10N = window.gmL10n;
+  const fmt = (text, values) => interpolate(text, values, true);
   const SNAP_PX = 15;
   const roleLabel = Object.fromEntries(cfg.roles.map((r) => [r.value, r.label]));
   const STYLE = {
@@ -23,7 +25,9 @@
     lastCreated: null, lastPreview: null, lastError: null, cutter: null, activated: false,
   };
   const esc = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-  window.gmeditor = { state, cfg, esc, busy: () => state.busy > 0 };
+  const m2 = (value) => `${L10N.number(value, 1)} m²`;
+  const names = (list) => list.join(pgettext("list", "、"));
+  window.gmeditor = { state, cfg, esc, m2, names, busy: () => state.busy > 0 };
 
   function say(text, kind) {
     const el = $("#msg");
@@ -31,13 +35,15 @@
     el.className = kind || "";
   }
 
+  /* A refused request: the server's words in the page's language (errors carry zh and en). */
   function problem(err) {
     state.lastError = err;
     const p = err.payload || {};
+    const detail = L10N.pick(p.zh, p.en) || p.detail || "";
     if (err.status === 409 && (p.stale || /版本|version|changed/.test(p.detail || ""))) {
-      say(`${STALE}（${p.detail || ""}）`, "error");
+      say(fmt(gettext("该区域已被他人修改，请刷新后重试（%(detail)s）"), { detail }), "error");
     } else {
-      say(p.detail || `请求失败 / request failed (${err.status || err.message})`, "error");
+      say(detail || fmt(gettext("请求失败（%(status)s）"), { status: err.status || err.message }), "error");
     }
   }
 
@@ -61,13 +67,16 @@
   if (!cfg.is_centre) document.body.classList.add("not-centre");
   const draftForm = $("#draft-form");
   if (draftForm) {
-    $("#draft-name").value = `草稿 ${new Date().toISOString().slice(0, 16).replace("T", " ")}`;
+    const now = new Date();
+    const pad = (n) => String(n).padStart(2, "0");
+    const local = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())} ${pad(now.getHours())}:${pad(now.getMinutes())}`;
+    $("#draft-name").value = fmt(gettext("草稿 %(time)s"), { time: L10N.time(local) });
     draftForm.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       const layers = [...draftForm.querySelectorAll("input[name=layers]:checked")].map((i) => Number(i.value));
       try {
         const got = await call("POST", "/editor/drafts", { name: $("#draft-name").value, layers });
-        say("草稿已创建 / draft created", "ok");
+        say(gettext("草稿已创建"), "ok");
         window.location.assign(got.url);
       } catch (err) { problem(err); }
     });
@@ -81,7 +90,8 @@
   if (!cfg.plan || !cfg.layer) return;
 
   /* ---- the map, its zones and the context of the parent layer ---- */
-  const map = L.map("map", { boxZoom: false, maxZoom: 21 });
+  const map = L.map("map", { boxZoom: false, maxZoom: 21, zoomControl: false });
+  L.control.zoom({ zoomInTitle: gettext("放大"), zoomOutTitle: gettext("缩小") }).addTo(map);
   window.gmeditor.map = map;
   const b = cfg.bounds;
   if (b) map.fitBounds([[b[1], b[0]], [b[3], b[2]]]); else map.setView([39.92, 116.41], 13);
@@ -96,7 +106,7 @@
   const zonesUrl = (layerId) => `/editor/plans/${cfg.plan.id}/layers/${layerId}.geojson`;
   const draftMode = cfg.plan.status === "draft";
 
-  map.pm.setLang(cfg.lang === "en" ? "en" : "zh");
+  window.gmGeomanLang(map);  // Geoman's toolbar and hints in the page's language (editor-geoman.js)
   map.pm.setGlobalOptions({
     snappable: true, snapDistance: SNAP_PX, snapVertex: true, snapSegment: true,
     allowSelfIntersection: false, continueDrawing: false,
@@ -123,8 +133,9 @@
     const zone = L.polygon(latlngs, { pmIgnore: !p.editable, snapIgnore: false });
     zone.feature = feature;
     zone.setStyle(styleOf(zone));
-    const owners = p.owners.map((o) => o.name).join("、") || "无责任人 / no owner";
-    zone.bindTooltip(`${esc(p.code)} ${esc(p.name)}<br>${esc(owners)}${p.editable ? "" : "<br>只读 / read-only"}`, { sticky: true });
+    const owners = names(p.owners.map((o) => o.name)) || pgettext("owner", "无责任人");
+    const readOnly = p.editable ? "" : `<br>${esc(gettext("只读"))}`;
+    zone.bindTooltip(`${esc(p.code)} ${esc(p.name)}<br>${esc(owners)}${readOnly}`, { sticky: true });
     zone.on("click", (ev) => onZoneClick(zone, ev));
     if (p.editable) {
       zone.pm.setOptions({ allowRotation: false });
@@ -149,7 +160,10 @@
   /* Replace every zone (after a structural change) or add the ones newly in view. */
   async function load(replace) {
     const data = await call("GET", `${zonesUrl(cfg.layer.id)}?bbox=${bboxOf()}&zoom=${map.getZoom()}`);
-    if (data.meta.too_many) say(`视野内区域过多（${data.meta.too_many}），请放大到 ${data.meta.min_zoom || ""} 级以上编辑 / too many zones in view: zoom in to edit`, "");
+    if (data.meta.too_many) {
+      say(fmt(gettext("视野内区域过多（%(n)s），请放大到 %(zoom)s 级以上编辑"),
+        { n: L10N.number(data.meta.too_many), zoom: data.meta.min_zoom || "" }), "");
+    }
     if (replace) {
       disableModes();
       zones.clearLayers();
@@ -199,7 +213,7 @@
       const got = await call("PATCH", `/api/zones/${zone.feature.id}/`, body);
       p.version = got.properties.version;
       p.area_m2 = got.properties.area_m2;
-      say(`已保存 ${p.code}（版本 ${p.version}） / saved ${p.code} (version ${p.version})`, "ok");
+      say(fmt(gettext("已保存 %(code)s（版本 %(version)s）"), p), "ok");
     } catch (err) {
       problem(err);
       zone._dirty = false;
@@ -222,14 +236,14 @@
       if (mode === "split") {
         const zone = [...state.selected.values()][0];
         const got = await call("POST", `/editor/zones/${zone.feature.id}/split`, { geometry, version: zone.feature.properties.version });
-        say(`已分割：${got.kept.code} + 新区域 ${got.new.code} / split into ${got.kept.code} and new ${got.new.code}`, "ok");
+        say(fmt(gettext("已分割：%(kept)s + 新区域 %(new)s"), { kept: got.kept.code, new: got.new.code }), "ok");
         state.selected.clear();
         await load(true);
         return;
       }
       const got = await call("POST", `/editor/plans/${cfg.plan.id}/layers/${cfg.layer.id}/zones`, { geometry });
       state.lastCreated = got;
-      say(`已新建区域 ${got.code}（${got.area_m2} m²） / zone ${got.code} created`, "ok");
+      say(fmt(gettext("已新建区域 %(code)s（%(area)s）"), { code: got.code, area: m2(got.area_m2) }), "ok");
       state.selected.clear();
       await load(true);
       if (byId.has(got.id)) state.selected.set(got.id, byId.get(got.id));
@@ -257,7 +271,9 @@
       state.cutJobs = [];
       const results = await Promise.allSettled(jobs);
       const failed = results.find((r) => r.status === "rejected");
-      if (failed) problem(failed.reason); else say(`已剪切 ${results.length} 个区域 / cut ${results.length} zone(s)`, "ok");
+      const n = results.length;
+      if (failed) problem(failed.reason);
+      else say(fmt(ngettext("已剪切 %(n)s 个区域", "已剪切 %(n)s 个区域", n), { n: L10N.number(n) }), "ok");
       await load(true);
     }, 0);
   });
@@ -270,7 +286,7 @@
       await call("DELETE", `/api/zones/${zone.feature.id}/?version=${p.version}`);
       state.selected.delete(zone.feature.id);
       byId.delete(zone.feature.id);
-      say(`已删除 ${p.code} / deleted ${p.code}`, "ok");
+      say(fmt(gettext("已删除 %(code)s"), p), "ok");
       renderSelection();
     } catch (err) { problem(err); await load(true); }
   });
@@ -304,7 +320,8 @@
 
   function lassoSelect(layer) {
     selectWhere((ll) => inside(ll, layer.getLatLngs()[0]));
-    say(`已圈选 ${state.selected.size} 个区域 / ${state.selected.size} zones selected`, "ok");
+    const n = state.selected.size;
+    say(fmt(ngettext("已圈选 %(n)s 个区域", "已圈选 %(n)s 个区域", n), { n: L10N.number(n) }), "ok");
   }
 
   const box = { start: null, rect: null };
@@ -328,7 +345,8 @@
     map.getContainer().classList.remove("boxing");
     map.dragging.enable();
     selectWhere((ll) => bounds.contains(ll));
-    say(`已框选，共选 ${state.selected.size} 个区域 / ${state.selected.size} zones selected`, "ok");
+    const n = state.selected.size;
+    say(fmt(ngettext("已框选，共选 %(n)s 个区域", "已框选，共选 %(n)s 个区域", n), { n: L10N.number(n) }), "ok");
   });
 
   function renderSelection() {
@@ -338,17 +356,18 @@
     for (const zone of state.selected.values()) {
       const p = zone.feature.properties;
       const li = document.createElement("li");
-      const owners = p.owners.map((o) => `${o.name}（${roleLabel[o.role] || o.role}）`).join("、") || "无责任人 / no owner";
-      li.innerHTML = `<span class="code"></span> <span class="name"></span>${p.editable ? "" : '<span class="ro">只读 / read-only</span>'}<br><small class="muted"></small>`;
+      const owners = names(p.owners.map((o) => fmt(gettext("%(name)s（%(role)s）"),
+        { name: o.name, role: roleLabel[o.role] || o.role }))) || pgettext("owner", "无责任人");
+      li.innerHTML = `<span class="code"></span> <span class="name"></span>${p.editable ? "" : `<span class="ro">${esc(gettext("只读"))}</span>`}<br><small class="muted"></small>`;
       li.querySelector(".code").textContent = p.code;
       li.querySelector(".name").textContent = p.name;
-      li.querySelector("small").textContent = `${owners} · ${p.area_m2} m² · v${p.version}`;
+      li.querySelector("small").textContent = `${owners} · ${m2(p.area_m2)} · v${p.version}`;
       list.appendChild(li);
     }
     const n = state.selected.size;
     const editable = [...state.selected.values()].every((z) => z.feature.properties.editable);
-    $("#sel-count").textContent = n;
-    document.querySelectorAll("#assign .n").forEach((el) => { el.textContent = n; });
+    $("#sel-count").textContent = L10N.number(n);
+    $("#assign").textContent = fmt(ngettext("为 %(n)s 个选中区域指定责任人", "为 %(n)s 个选中区域指定责任人", n), { n: L10N.number(n) });
     $("#assign").disabled = !draftMode || n === 0 || !editable || !(state.owner || $("#new-name").value.trim());
     $("#btn-merge").disabled = !draftMode || n !== 2 || !editable;
     $("#btn-split").disabled = !draftMode || n !== 1 || !editable;
@@ -364,13 +383,13 @@
     disableModes();
     setMode("lasso");
     map.pm.enableDraw("Polygon", { snappable: false, allowSelfIntersection: true, pathOptions: { color: "#dc6803", dashArray: "4 3" } });
-    say("在地图上圈出要选择的区域（区域中心在圈内即选中） / draw around the zones to select (by their centre)", "");
+    say(gettext("在地图上圈出要选择的区域（区域中心在圈内即选中）"), "");
   });
   $("#btn-split").addEventListener("click", () => {
     disableModes();
     setMode("split");
     map.pm.enableDraw("Line", { snappable: true, snapDistance: SNAP_PX });
-    say("从区域外画一条穿过区域的线，双击或点最后一点结束 / draw a line across the zone, from outside to outside", "");
+    say(gettext("从区域外画一条穿过区域的线，双击或点最后一点结束"), "");
   });
   $("#btn-merge").addEventListener("click", async () => {
     const [keep, other] = [...state.selected.values()];
@@ -379,7 +398,7 @@
         keep: keep.feature.id, keep_version: keep.feature.properties.version,
         other: other.feature.id, other_version: other.feature.properties.version,
       });
-      say(`已合并为 ${got.zone.code} / merged into ${got.zone.code}`, "ok");
+      say(fmt(gettext("已合并为 %(code)s"), got.zone), "ok");
       state.selected.clear();
       await load(true);
     } catch (err) { problem(err); await load(true); }
@@ -413,7 +432,7 @@
   function chooseOwner(o) {
     state.owner = o;
     const el = $("#owner-chosen");
-    el.textContent = o ? `已选：${o.name} / chosen: ${o.name}` : "未选择 / none chosen";
+    el.textContent = o ? fmt(gettext("已选：%(name)s"), o) : gettext("未选择");
     el.classList.toggle("set", !!o);
     $("#owner-results").replaceChildren();
     renderSelection();
@@ -431,7 +450,9 @@
     };
     try {
       const got = await call("POST", "/editor/owners", body);
-      say(`已为 ${got.zones.length} 个区域指定责任人 ${got.owner.name} / ${got.owner.name} now owns ${got.zones.length} zone(s)`, "ok");
+      const n = got.zones.length;
+      say(fmt(ngettext("已为 %(n)s 个区域指定责任人 %(owner)s", "已为 %(n)s 个区域指定责任人 %(owner)s", n),
+        { n: L10N.number(n), owner: got.owner.name }), "ok");
       $("#new-name").value = $("#new-phone").value = "";
       chooseOwner(got.owner);
       await load(true);
@@ -442,7 +463,7 @@
   call("GET", "/api/me/").then((me) => {
     state.me = me;
     if (!me.can_edit_zones) map.pm.removeControls();
-    if (!me.can_edit_zones && draftMode) say("您的账号只能查看区域 / your account may only view zones", "");
+    if (!me.can_edit_zones && draftMode) say(gettext("您的账号只能查看区域"), "");
     if (!me.is_centre) $("#btn-activate").disabled = true;
   }).catch(problem);
   map.whenReady(() => { load(true).catch(problem); loadContext().catch(problem); });
