@@ -106,6 +106,7 @@ def test_the_map_switches_language_with_its_layer_panel(
     for label in ("图层", "行政区划", "驻点", "盲区", "着色", "图例", "行政区划边界", "单元网格"):
         assert label in chinese, label
     assert "Layers" not in chinese and "Legend" not in chinese
+    assert page.get_attribute(".leaflet-control-zoom-in", "title") == "放大"
     panel = open_panel(page, *zone_spot)
     assert "责任链" in panel and "面积" in panel and "Owner chain" not in panel
     page.screenshot(path=str(ARTIFACTS / "i18n_map_zh.png"))
@@ -123,6 +124,7 @@ def test_the_map_switches_language_with_its_layer_panel(
         "#search", "placeholder"
     )
     assert page.inner_text("#status").startswith("zoom")
+    assert page.get_attribute(".leaflet-control-zoom-in", "title") == "Zoom in"
     panel = open_panel(page, *zone_spot)
     assert "Owner chain" in panel and "Area" in panel and " m²" in panel
     assert "责任链" not in panel and "面积" not in panel

@@ -46,6 +46,11 @@
     return english && en ? en : zh;
   }
 
+  /* Leaflet's own zoom buttons ("Zoom in" / "Zoom out") on every map of the app. */
+  if (window.L && L.Control && L.Control.Zoom) {
+    L.Control.Zoom.mergeOptions({ zoomInTitle: gettext("放大"), zoomOutTitle: gettext("缩小") });
+  }
+
   window.gmL10n = {
     lang: lang, english: english, locale: locale, geomanLang: english ? "en" : "zh",
     number: number, area: area, time: time, pick: pick
