@@ -14,20 +14,13 @@ from typing import Any
 import pytest
 
 from gridmgr.models import Issue
+from tests.browser import ARTIFACTS, BROWSER_TEST, launch
 from tests.loop import People, jpeg, spot
 from tests.world import World
 
 pytest.importorskip("playwright")
 from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright  # noqa: E402
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
-ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 PASSWORD = "loop-secret-1"
 THUMBS_LOADED = (
     "[...document.querySelectorAll('img.thumb')].filter(i => i.naturalWidth > 0).length === 3"
@@ -40,11 +33,7 @@ PHONE: dict[str, Any] = {
 }
 DESK: dict[str, Any] = {"viewport": {"width": 1400, "height": 900}}
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="chromium is not installed"),
-]
+pytestmark = BROWSER_TEST
 
 
 @pytest.fixture
@@ -71,9 +60,7 @@ def chromium(live_server: Any) -> Iterator[Chromium]:
     """
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        browser = Chromium(
-            p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS), live_server.url, []
-        )
+        browser = Chromium(launch(p), live_server.url, [])
         yield browser
         browser.browser.close()
     assert browser.outside == []  # no CDN, no base map tiles

@@ -15,20 +15,13 @@ from django.utils import timezone
 from pytest_django.fixtures import Settings
 
 from gridmgr.models import Account, AccountRole
+from tests.browser import ARTIFACTS, BROWSER_TEST, launch
 from tests.gridmgr.coverage_page_client import fresh_cache
 from tests.world import World
 
 pytest.importorskip("playwright")
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
-ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 BOUNDS = "window.coverageMap.map.getBounds().toBBoxString()"
 # Every (state, progress) an export item of the page goes through, recorded as it changes.
 WATCH_JOBS = """() => {
@@ -41,12 +34,7 @@ WATCH_JOBS = """() => {
 ROWS = """(id) => [...document.querySelectorAll(`#${id} tbody tr`)].map(
   (tr) => [...tr.querySelectorAll("td")].slice(0, -1).map((td) => td.textContent.trim()))"""
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures(fresh_cache.__name__),
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="chromium is not installed"),
-]
+pytestmark = [*BROWSER_TEST, pytest.mark.usefixtures(fresh_cache.__name__)]
 
 
 @pytest.fixture
@@ -59,7 +47,7 @@ def page(live_server: Any, world: World, settings: Settings, tmp_path: Path) -> 
     ARTIFACTS.mkdir(exist_ok=True)
     # No database access below: Playwright's sync API runs an event loop in this thread.
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        browser = launch(p)
         page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
         outside: list[str] = []
         page.on(

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,29 +19,18 @@ from shapely.geometry import shape as geojson_shape
 from gridmgr.models import Plan, Zone
 from gridmgr.services.coverage import analyse_layer
 from gridmgr.services.editor_preview import preview_draft
+from tests.browser import ARTIFACTS, BROWSER_TEST, launch
 from tests.gridmgr.editor_cases import Editors, draft_cells, grid_draft, make_editors, neighbour
 from tests.world import World, full_cells, shape
 
 pytest.importorskip("playwright")
 from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
-ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 READY = "() => window.gmeditor && window.gmeditor.byId && !window.gmeditor.busy() && window.gmeditor.byId.size > 0"
 # How far from each corner the test clicks, in screen pixels: inside Geoman's snap distance.
 OFF_PX = (5, -4)
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="chromium is not installed"),
-]
+pytestmark = BROWSER_TEST
 
 
 @dataclass
@@ -98,7 +86,7 @@ def chromium(live_server: Any) -> Iterator[Chromium]:
     """Chromium; no database access inside (Playwright's sync API runs an event loop here)."""
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        browser = launch(p)
         found = Chromium(browser, live_server.url, [], [])
         yield found
         browser.close()

@@ -9,10 +9,9 @@ from typing import Any
 
 import pytest
 
+from tests.browser import ARTIFACTS, BROWSER_TEST
 from tests.gridmgr.editor_cases import draft_cells, grid_draft, make_editors
 from tests.gridmgr.test_editor_browser import (
-    ARTIFACTS,
-    CHROMIUM,
     READY,
     chromium,
     screen_point,
@@ -23,11 +22,7 @@ from tests.world import World
 pytest.importorskip("playwright")
 from playwright.sync_api import Page  # noqa: E402
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="chromium is not installed"),
-]
+pytestmark = BROWSER_TEST
 CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef]+")
 POLYGON = ".button-container:has(.leaflet-pm-icon-polygon)"
 AREA = re.compile(r"\d{1,3}(,\d{3})*\.\d m²")

@@ -6,32 +6,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 
+from tests.browser import ARTIFACTS, BROWSER_TEST, launch
 from tests.world import World, full_cells
 
 pytest.importorskip("playwright")
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
-ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 READY = "() => window.gridmap && !window.gridmap.busy() && window.gridmap.zones.every(z => z.meta)"
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="chromium is not installed"),
-]
+pytestmark = BROWSER_TEST
 
 
 @dataclass(frozen=True)
@@ -56,7 +44,7 @@ def page(live_server: Any, targets: dict[str, Target]) -> Iterator[Page]:
     ARTIFACTS.mkdir(exist_ok=True)
     # No database access below: Playwright's sync API runs an event loop in this thread.
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        browser = launch(p)
         page = browser.new_page(viewport={"width": 1280, "height": 800})
         outside: list[str] = []
         page.on(
