@@ -5,6 +5,9 @@ from __future__ import annotations
 import argparse
 import time
 from pathlib import Path
+from typing import Any
+
+from bench.measure import Results, Row
 
 OUT = Path(__file__).resolve().parent / "out"
 
@@ -12,7 +15,9 @@ OUT = Path(__file__).resolve().parent / "out"
 def _args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
     parser.add_argument(
-        "--quick", action="store_true", help="100k points, 10k + 30k cells: under 2 minutes"
+        "--quick",
+        action="store_true",
+        help="100k points, 10k + 30k cells, fewer web and intake runs",
     )
     parser.add_argument(
         "--points", type=int, help="points in the bulk file (default 1M, quick 100k)"
@@ -21,7 +26,33 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--no-big-assign", action="store_true", help="skip bulk assignment on the 100k-cell grid"
     )
+    parser.add_argument(
+        "--no-web", action="store_true", help="skip the browser-app figures (bench.web)"
+    )
+    parser.add_argument(
+        "--no-intake", action="store_true", help="skip the Open311 intake load (bench.intake_load)"
+    )
     return parser.parse_args(argv)
+
+
+def add_web(results: Results, quick: bool) -> None:
+    """The browser-app figures (bench.web, in a child process with its own database)."""
+    from bench import web
+
+    found = web.in_child(quick)
+    results.rows.extend(Row(**row) for row in found.get("rows", []))
+    results.meta["web"] = found.get("meta", {})
+
+
+def intake_line(h: dict[str, Any]) -> str:
+    """The Open311 intake headline (bench.intake_load.headline) on one line."""
+    p99 = (h.get("open_loop_latency_ms") or {}).get("p99")
+    return (
+        f"Open311 intake through gunicorn {h.get('config')}: open loop at"
+        f" {h.get('open_loop_rate')}/s served {h.get('open_loop_ok_per_s')}/s, p99 {p99} ms;"
+        f" closed-loop maximum {h.get('closed_loop_max_per_s')}/s; counts ok"
+        f" {h.get('counts_ok')}; target {(h.get('target') or {}).get('met')}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from bench import assign, suite
     from bench.load import cells_table, load_world, swap_grid
-    from bench.measure import Results, machine
+    from bench.measure import machine
     from bench.world import add_grid, build_world, cell_size_for
 
     quick = bool(args.quick)
@@ -88,11 +119,22 @@ def main(argv: list[str] | None = None) -> int:
         big_plan = suite.Plan(plan.points, 1, plan.single_calls, plan.warmup, False)
         suite.bulk(results, world, loaded, big_grid, points, big_plan, full=False)
 
+    if not args.no_web:
+        print("== browser app (bench.web, own database)", flush=True)
+        add_web(results, quick)
+    if not args.no_intake:
+        print("== Open311 intake through gunicorn (bench.intake_load, own database)", flush=True)
+        from bench import intake_load
+
+        results.meta["intake"] = intake_load.in_child(quick)
+
     results.meta["elapsed_s"] = round(time.perf_counter() - started, 1)
     print()
     print(results.table())
     for check in results.meta.get("checks", []):
         print(f"check: {check}")
+    if results.meta.get("intake"):
+        print(intake_line(results.meta["intake"]))
     print(
         f"\n{results.mode} run in {results.meta['elapsed_s']} s; figures in {OUT / 'results.json'}"
     )
