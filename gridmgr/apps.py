@@ -1,8 +1,21 @@
 """App configuration."""
 
+from typing import Any
+
 from django.apps import AppConfig
+from django.core.management import call_command
+from django.db.models.signals import post_migrate
+
+
+def create_cache_table(using: str = "default", **_: Any) -> None:
+    """Create the database cache's table (settings.CACHES) after migrate; a no-op if it exists."""
+    call_command("createcachetable", database=using, verbosity=0)
 
 
 class GridmgrConfig(AppConfig):
     name = "gridmgr"
     verbose_name = "网格管理 / Grid management"
+
+    def ready(self) -> None:
+        # Every `migrate` (make setup, a deployment, the test database) ends with the cache table.
+        post_migrate.connect(create_cache_table, sender=self)

@@ -192,3 +192,20 @@ GRIDMGR_MAP_SIMPLIFY_PX = env_float("GRIDMGR_MAP_SIMPLIFY_PX", 0.5)
 # activation, a zone edit or an ownership change invalidates them at once.
 GRIDMGR_MAP_COVERAGE_CACHE_S = env_int("GRIDMGR_MAP_COVERAGE_CACHE_S", 600)
 # --- end of map page settings ---
+
+# Heavy analyses (the map's blind spots and overlaps, the coverage page's report) are cached in
+# the database, so that every gunicorn worker, and every app server of a cluster, shares one
+# result: the first visit after a change pays for the analysis once, not once per worker.
+# "memory" keeps a cache per process instead (Django's LocMemCache).
+GRIDMGR_CACHE = env_str("GRIDMGR_CACHE", "database")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        if GRIDMGR_CACHE == "memory"
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "gridmgr_cache",  # created by migrate (gridmgr/apps.py)
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        }
+    )
+}

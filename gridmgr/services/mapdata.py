@@ -10,7 +10,6 @@ GRIDMGR_MAP_SPARSE_FEATURES zones; no response holds more than GRIDMGR_MAP_MAX_F
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 from dataclasses import dataclass
@@ -19,7 +18,6 @@ from typing import Any
 import shapely
 from django.conf import settings
 from django.contrib.gis.geos import Polygon
-from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
@@ -28,6 +26,7 @@ from django.utils import timezone
 from gridmgr.errors import GridError
 from gridmgr.i18n import local_label, local_name
 from gridmgr.models import Issue, Layer, Region, Zone
+from gridmgr.services.cached import computed_once, layer_key
 from gridmgr.services.coverage import analyse_layer
 
 # Web-Mercator zooms served; beyond 22 a pixel is a few millimetres.
@@ -285,17 +284,6 @@ def _envelope(bbox: BBox) -> Polygon:
     return Polygon.from_bbox((bbox.minx, bbox.miny, bbox.maxx, bbox.maxy))
 
 
-# What a layer's blind spots and overlaps depend on: its activations, zone edits, ownerships
-# (their validity is dated, hence the day) and the regions.
-_FINGERPRINT_SQL = """
-SELECT (SELECT coalesce(max(id), 0) FROM gridmgr_planactivation WHERE layer_id = %(layer)s),
-  (SELECT coalesce(max(updated_at)::text, '-') || '/' || count(*) FROM gridmgr_zone
-   WHERE active AND layer_id = %(layer)s),
-  (SELECT count(*) || '/' || coalesce(max(id), 0) FROM gridmgr_ownership),
-  (SELECT count(*) || '/' || coalesce(max(id), 0) FROM gridmgr_region)
-"""
-
-
 @dataclass
 class LayerCoverageMap:
     """Blind spots and overlaps of one layer over the district, ready for the map."""
@@ -304,26 +292,16 @@ class LayerCoverageMap:
     features: list[str]  # GeoJSON features, already encoded
 
 
-def _coverage_key(layer: Layer) -> str:
-    with connection.cursor() as cur:
-        cur.execute(_FINGERPRINT_SQL, {"layer": layer.pk})
-        state = "|".join(str(v) for v in cur.fetchone())
-    state += f"|{layer.pk}|{timezone.localdate()}"
-    return "gridmgr:map:coverage:" + hashlib.sha1(state.encode()).hexdigest()
-
-
 def layer_coverage(layer: Layer) -> LayerCoverageMap:
     """A layer's coverage of the district, cached until a plan, zone or ownership changes."""
-    key = _coverage_key(layer)
-    found = cache.get(key)
-    if isinstance(found, LayerCoverageMap):
-        return found
-    district = Region.objects.filter(level=Region.Level.DISTRICT).first()
-    result = LayerCoverageMap([], [])
-    if district is not None:
-        result = _analyse(district, layer)
-    cache.set(key, result, int(settings.GRIDMGR_MAP_COVERAGE_CACHE_S))
-    return result
+
+    def analyse() -> LayerCoverageMap:
+        district = Region.objects.filter(level=Region.Level.DISTRICT).first()
+        return _analyse(district, layer) if district is not None else LayerCoverageMap([], [])
+
+    key = layer_key("gridmgr:map:coverage:", layer)
+    seconds = int(settings.GRIDMGR_MAP_COVERAGE_CACHE_S)
+    return computed_once(key, LayerCoverageMap, analyse, seconds)
 
 
 def _analyse(district: Region, layer: Layer) -> LayerCoverageMap:

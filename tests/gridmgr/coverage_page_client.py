@@ -20,11 +20,13 @@ SNAPSHOT = "/coverage/snapshot/"
 
 
 @pytest.fixture
-def fresh_cache() -> Iterator[None]:
-    """No report cached by an earlier test (LocMemCache lives as long as the process)."""
-    cache.clear()
+def fresh_cache(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """No report cached by an earlier test (the cache table outlives a transactional test)."""
+    with django_db_blocker.unblock():  # the cache is a database table, whatever the test's marks
+        cache.clear()
     yield
-    cache.clear()
+    with django_db_blocker.unblock():
+        cache.clear()
 
 
 @pytest.fixture

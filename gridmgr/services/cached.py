@@ -1,0 +1,62 @@
+"""Coverage analyses kept in the shared cache and computed once at a time.
+
+A layer's blind spots and overlaps take one to three seconds to analyse for a district. The
+result is kept in Django's cache (the database by default, settings.CACHES: one copy for every
+gunicorn worker) under a key that changes whenever what the analysis reads changes. When several
+requests miss the same key at once (the map page asks for every layer together, on every worker),
+a PostgreSQL advisory lock lets one of them analyse while the others wait and then read its result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.utils import timezone
+
+from gridmgr.models import Layer
+
+T = TypeVar("T")
+
+# What a layer's coverage depends on: its activations, its zones' edits, the ownerships (their
+# validity is dated, hence the day in the key), the regions and the sliver threshold.
+_FINGERPRINT_SQL = """
+SELECT (SELECT coalesce(max(id), 0) FROM gridmgr_planactivation WHERE layer_id = %(layer)s),
+  (SELECT coalesce(max(updated_at)::text, '-') || '/' || count(*) || '/'
+     || count(*) FILTER (WHERE active) FROM gridmgr_zone WHERE layer_id = %(layer)s),
+  (SELECT count(*) || '/' || coalesce(max(id), 0) || '/' || count(valid_to) || '/'
+     || coalesce(max(valid_to)::text, '-') FROM gridmgr_ownership),
+  (SELECT count(*) || '/' || coalesce(max(id), 0) FROM gridmgr_region)
+"""
+
+
+def layer_key(prefix: str, layer: Layer, *extra: object) -> str:
+    """A cache key for an analysis of `layer` (and `extra`) as the database stands now."""
+    with connection.cursor() as cur:
+        cur.execute(_FINGERPRINT_SQL, {"layer": layer.pk})
+        row = cur.fetchone()
+    state = "|".join(str(v) for v in (*row, layer.pk, timezone.localdate(), *extra))
+    state += f"|{settings.GRIDMGR_SLIVER_M2}"
+    return prefix + hashlib.sha1(state.encode()).hexdigest()
+
+
+def computed_once(key: str, kind: type[T], compute: Callable[[], T], seconds: int) -> T:
+    """The cached value of `key`, else `compute()` stored for `seconds`, one computation at a time."""
+    found = cache.get(key)
+    if isinstance(found, kind):
+        return found
+    # The lock is held until the transaction ends, after the database cache row is written.
+    lock = int.from_bytes(hashlib.sha1(key.encode()).digest()[:8], "big", signed=True)
+    with transaction.atomic():
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", [lock])
+        found = cache.get(key)  # computed by whoever held the lock before us
+        if isinstance(found, kind):
+            return found
+        value = compute()
+        cache.set(key, value, seconds)
+    return value
