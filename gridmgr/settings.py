@@ -121,6 +121,8 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media/"
 # Largest accepted photo (bytes); JPEG, PNG and WebP only.
 GRIDMGR_PHOTO_MAX_BYTES = env_int("GRIDMGR_PHOTO_MAX_BYTES", 8 * 1024 * 1024)
+# Cases one client address may open an hour on the public /report/ form (0: no limit).
+GRIDMGR_REPORT_LIMIT_PER_HOUR = env_int("GRIDMGR_REPORT_LIMIT_PER_HOUR", 20)
 # Working calendar: weekdays (1 = Monday) and working periods of a day, local time.
 GRIDMGR_WORKDAYS = [int(d) for d in env_list("GRIDMGR_WORKDAYS", ["1", "2", "3", "4", "5"])]
 GRIDMGR_WORKING_HOURS = env_list("GRIDMGR_WORKING_HOURS", ["08:30-12:00", "13:30-17:30"])

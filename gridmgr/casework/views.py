@@ -30,6 +30,7 @@ from gridmgr.casework.forms import (
     TrackForm,
 )
 from gridmgr.casework.steps import Report, act, submit_report
+from gridmgr.casework.throttle import count_report, over_limit
 from gridmgr.errors import GridError
 from gridmgr.i18n import local_label, local_message
 from gridmgr.models import Issue
@@ -193,6 +194,13 @@ def issue_act(request: HttpRequest, pk: int) -> HttpResponse:
 def report(request: HttpRequest) -> HttpResponse:
     """A citizen reports a problem: where, what, photos; one case per form, however often sent."""
     form = ReportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and over_limit(request):
+        limit = settings.GRIDMGR_REPORT_LIMIT_PER_HOUR
+        form.add_error(
+            None, gettext("提交过于频繁：每小时最多 %(limit)s 件，请稍后再试") % {"limit": limit}
+        )
+        context = {"form": form, **_map_context(), "max_photos": MAX_REPORT_PHOTOS}
+        return render(request, "casework/report.html", context, status=429)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         fields = ("lon", "lat", "category", "description", "name", "contact", "key")
@@ -203,6 +211,7 @@ def report(request: HttpRequest) -> HttpResponse:
         except GridError as error:  # outside the district, bad coordinates
             form.add_error(None, local_message(error))
         else:
+            count_report(request)
             request.session[REPORTED] = issue.tracking_number
             return redirect("casework:thanks")
     status = 400 if form.errors else 200

@@ -132,3 +132,30 @@ def test_a_parent_category_is_refused(client: Client, world: World) -> None:
 
 def test_the_thank_you_page_needs_a_report_first(client: Client, world: World) -> None:
     assert client.get("/report/thanks/")["Location"] == "/report/"
+
+
+def test_one_address_may_open_only_so_many_cases_an_hour(
+    client: Client, world: World, settings: Any
+) -> None:
+    settings.GRIDMGR_REPORT_LIMIT_PER_HOUR = 2
+    for _ in range(2):
+        assert client.post("/report/", report(world, form_key(client))).status_code == 302
+    before = Issue.objects.count()
+    refused = client.post("/report/", report(world, form_key(client)))
+    assert refused.status_code == 429
+    assert "每小时最多 2 件" in refused.text
+    assert Issue.objects.count() == before  # nothing written
+    client.cookies["django_language"] = "en"
+    refused = client.post("/report/", report(world, form_key(client)))
+    assert "at most 2 reports an hour" in refused.text
+    other = Client(REMOTE_ADDR="10.0.0.9")  # another address has its own allowance
+    assert other.post("/report/", report(world, form_key(other))).status_code == 302
+
+
+def test_logged_in_users_are_not_counted(client: Client, world: World, settings: Any) -> None:
+    from django.contrib.auth.models import User
+
+    settings.GRIDMGR_REPORT_LIMIT_PER_HOUR = 1
+    client.force_login(User.objects.create_user("worker-on-behalf", password="x"))
+    for _ in range(3):
+        assert client.post("/report/", report(world, form_key(client))).status_code == 302
