@@ -12,7 +12,8 @@ import dj_database_url
 import psycopg
 from psycopg import sql
 
-BENCH_DB = "gridmgr_bench"
+# GRIDMGR_BENCH_DB: another name, so that two benches on one server do not drop each other's.
+BENCH_DB = os.environ.get("GRIDMGR_BENCH_DB", "gridmgr_bench")
 SETTINGS = "gridmgr.settings"
 
 

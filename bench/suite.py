@@ -133,6 +133,7 @@ def bulk(
             seconds=best["total"],
             detail="read_point_table, CategoryResolver, BulkRouter, insert_batch: "
             + " · ".join(f"{s} {best[s]:.2f} s" for s in steps)
+            + " (COPY {copy:.2f} + index builds {rebuild:.2f} + commit {commit:.2f})".format(**best)
             + f" · total {best['total']:.2f} s (runs "
             + ", ".join(f"{s:.2f}" for s in totals)
             + f"); {best['blind']:.0f} in blind spots, {best['overlap']:.0f} in overlaps",
@@ -177,7 +178,7 @@ def _bare_write(results: Results, section: str, n: int, best: dict[str, float]) 
             detail=f"INSERT … SELECT of {bare['gridmgr_issue_rows']:,.0f} issues "
             f"{bare['gridmgr_issue']:.2f} s + {bare['gridmgr_routing_rows']:,.0f} receipts "
             f"{bare['gridmgr_routing']:.2f} s; gridmgr's write step ({best['write']:.2f} s) also "
-            f"maintains {bare['gridmgr_issue_indexes']:.0f} + "
+            f"maintains or builds {bare['gridmgr_issue_indexes']:.0f} + "
             f"{bare['gridmgr_routing_indexes']:.0f} indexes and "
             f"{bare['gridmgr_issue_triggers'] + bare['gridmgr_routing_triggers']:.0f} "
             "foreign-key check triggers per row",

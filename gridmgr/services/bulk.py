@@ -266,6 +266,8 @@ def copy_routings(issue_ids: np.ndarray, routes: BulkRoutes, when: pa.Array) -> 
     copy_table(
         "gridmgr_routing",
         {
+            # Ids drawn in one block: a column default would call nextval() once per receipt.
+            "id": reserve_ids("gridmgr_routing", n * len(layers)),
             "issue_id": np.repeat(issue_ids, len(layers)),
             "layer_id": np.tile(np.array([lay.layer_id for lay in layers], np.int64), n),
             "zone_id": interleave([lay.zone for lay in layers]),
@@ -278,6 +280,20 @@ def copy_routings(issue_ids: np.ndarray, routes: BulkRoutes, when: pa.Array) -> 
             "routed_at": when.take(np.repeat(np.arange(n), len(layers))),
         },
     )
+
+
+def reserve_ids(table: str, n: int) -> np.ndarray:
+    """A block of n consecutive ids from a table's sequence."""
+    with connection.cursor() as cur:
+        # Taking the table lock keeps other writers from drawing ids between the two calls.
+        cur.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+        cur.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+        seq = cur.fetchone()[0]
+        cur.execute("SELECT nextval(%s)", [seq])
+        first = cur.fetchone()[0]
+        if n > 1:
+            cur.execute("SELECT setval(%s, %s)", [seq, first + n - 1])
+    return np.arange(first, first + n, dtype=np.int64)
 
 
 def timestamps(n: int, when: dt.datetime) -> pa.Array:
@@ -308,7 +324,8 @@ def copy_table(table: str, columns: Columns) -> None:
     fields = [_ENCODERS[types[name]](_arrow(values), n) for name, values in columns.items()]
     width = 2 + sum(4 + f.width for f in fields)
     step = max(1, _COPY_CHUNK_BYTES // width)
-    with connection.cursor() as cur:
+    # Django's own error classes (IntegrityError…), as for any query: COPY runs on the raw cursor.
+    with connection.cursor() as cur, connection.wrap_database_errors:
         sql = f"COPY {table} ({names}) FROM STDIN WITH (FORMAT binary)"
         # A writer thread sends the rows: the next chunk is built while the server takes one.
         with cur.cursor.copy(sql, writer=QueuedLibpqWriter(cur.cursor)) as copy:
@@ -324,7 +341,7 @@ def _copy_csv(table: str, columns: Columns) -> None:
     buffer = io.BytesIO()
     pacsv.write_csv(arrow, buffer, pacsv.WriteOptions(include_header=False, quoting_style="needed"))
     names = ", ".join(columns)
-    with connection.cursor() as cur:
+    with connection.cursor() as cur, connection.wrap_database_errors:
         sql = f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv)"
         with cur.cursor.copy(sql) as copy:
             copy.write(buffer.getbuffer())

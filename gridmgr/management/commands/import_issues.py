@@ -15,6 +15,7 @@ from gridmgr.services.intake import (
     CategoryResolver,
     IssueBatch,
     clashing_ids,
+    deferred_indexes,
     external_ids,
     insert_batch,
 )
@@ -39,6 +40,13 @@ class Command(GridCommand):
         parser.add_argument("--category-map", help="CSV: source,category (code or name)")
         parser.add_argument("--create-categories", action="store_true")
         parser.add_argument("--skip-invalid", action="store_true")
+        parser.add_argument(
+            "--keep-indexes",
+            action="store_true",
+            help="keep the issue indexes during a large import (slower, but the issue pages "
+            "keep reading meanwhile; by default an import of 100,000 issues or more rebuilds "
+            "them at its end and locks readers out until then)",
+        )
 
     def run(self, **options: Any) -> None:
         table = read_point_table(
@@ -63,9 +71,10 @@ class Command(GridCommand):
         for r, why in refused:
             self.stdout.write(f"跳过 / skipped row {r}: {why}")
         keep = np.flatnonzero(~routes.outside)
-        for start in self.progress(range(0, len(keep), CHUNK), desc="issues"):
-            idx = keep[start : start + CHUNK]
-            insert_batch(batch.take(idx), routes.take(idx))
+        with deferred_indexes(len(keep), enabled=not options["keep_indexes"]):
+            for start in self.progress(range(0, len(keep), CHUNK), desc="issues"):
+                idx = keep[start : start + CHUNK]
+                insert_batch(batch.take(idx), routes.take(idx))
         routes = routes.take(keep)
         self._summary(len(table), len(keep), refused, routes)
 

@@ -1,0 +1,84 @@
+"""A large import builds the issue tables' secondary indexes at its end, and loses none."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from gridmgr.models import Issue, Routing
+from gridmgr.services import intake
+from gridmgr.services.intake import IssueBatch, deferred_indexes, insert_batch, route_batch
+from tests.world import World, full_cells
+
+INDEXES_SQL = """
+SELECT indexdef FROM pg_indexes WHERE tablename IN ('gridmgr_issue', 'gridmgr_routing')
+ORDER BY indexdef
+"""
+
+
+def indexes() -> list[str]:
+    with connection.cursor() as cur:
+        cur.execute(INDEXES_SQL)
+        return [row[0] for row in cur.fetchall()]
+
+
+def batch_of(world: World, n: int, ids: list[str | None]) -> IssueBatch:
+    parking = world.categories["parking"]
+    lon, lat = world.inside(full_cells(world.subs["S3"], world.grid)[0])
+    return IssueBatch(
+        lon=np.full(n, lon),
+        lat=np.full(n, lat),
+        category_id=np.full(n, parking.pk, dtype=np.int64),
+        department_id=np.full(n, parking.department_id, dtype=np.int64),
+        external_id=ids,
+    )
+
+
+@pytest.fixture
+def large_from_3(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(intake, "REBUILD_MIN_ROWS", 3)
+
+
+@pytest.mark.usefixtures("large_from_3")
+def test_large_import_ends_with_the_same_indexes_and_all_rows(world: World) -> None:
+    before = indexes()
+    batch = batch_of(world, 4, ["R1", "R2", None, None])
+    ids = insert_batch(batch, route_batch(batch))
+    assert indexes() == before
+    assert Issue.objects.filter(pk__in=ids.tolist()).count() == 4
+    assert Routing.objects.filter(issue_id__in=ids.tolist()).count() == 8
+    assert Issue.objects.filter(external_id="R2").exists()
+
+
+@pytest.mark.usefixtures("large_from_3")
+def test_large_import_that_fails_keeps_the_indexes_and_writes_nothing(world: World) -> None:
+    before = indexes()
+    batch = batch_of(world, 4, ["R1", "R1", None, None])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_batch(batch, route_batch(batch))
+    assert indexes() == before
+    assert Issue.objects.count() == Routing.objects.count() == 0
+
+
+def test_import_small_next_to_the_table_updates_indexes_row_by_row(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    batch = batch_of(world, 3, [None, None, None])
+    insert_batch(batch, route_batch(batch))
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE gridmgr_issue")
+    monkeypatch.setattr(intake, "REBUILD_MIN_ROWS", 1)
+    with transaction.atomic(), deferred_indexes(1):
+        assert any("location" in index for index in indexes())  # 1 row next to 3: kept
+    with transaction.atomic(), deferred_indexes(3):
+        assert not any("location" in index for index in indexes())
+    assert any("location" in index for index in indexes())
+
+
+def test_keep_indexes_leaves_them_in_place_for_readers(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(intake, "REBUILD_MIN_ROWS", 1)
+    with transaction.atomic(), deferred_indexes(3, enabled=False):  # import_issues --keep-indexes
+        assert any("location" in index for index in indexes())
