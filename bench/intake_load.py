@@ -44,8 +44,9 @@ TARGET_RATE = 300.0  # requests/s
 TARGET_P99_MS = 50.0
 RETRY = "~retry"
 # The layout the main runs use unless the sweep or --config chooses another: threads keep
-# connections alive and overlap their waits on PostgreSQL; in the sweeps, sync workers cost
-# 20-40 % more CPU per request, and 2×8 threads the least.
+# connections alive and overlap their waits on PostgreSQL; in the sweeps, sync workers (a new
+# connection per request) cost 50-80 % more CPU per request; the gthread layouts are within
+# 25 % of each other.
 DEFAULT_CONFIG = ServerConfig(2, "gthread", 8)
 SWEEP = (
     ServerConfig(2, "sync"),

@@ -161,7 +161,8 @@ def _normal_priority() -> None:
 class Gunicorn:
     """gunicorn serving gridmgr.wsgi on 127.0.0.1:<free port> against the database at `url`.
 
-    Production settings: DEBUG off, application preloaded in the master before forking,
+    Production settings: DEBUG off, application preloaded in the master before forking (and
+    frozen out of the garbage collector, see bench.intake_gunicorn),
     persistent database connections (CONN_MAX_AGE 60 in settings), no access log.
     """
 
@@ -189,6 +190,8 @@ class Gunicorn:
             f"{LOCALHOST}:{self.port}",
             *self.config.args(),
             "--preload",
+            "--config",
+            "python:bench.intake_gunicorn",
             "--backlog",
             "2048",
             "--keep-alive",

@@ -121,6 +121,9 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media/"
 # Largest accepted photo (bytes); JPEG, PNG and WebP only.
 GRIDMGR_PHOTO_MAX_BYTES = env_int("GRIDMGR_PHOTO_MAX_BYTES", 8 * 1024 * 1024)
+# The intake's few fixed statements are prepared once per connection (about half the
+# PostgreSQL CPU); off behind a pooler in transaction mode (PgBouncer before 1.21).
+GRIDMGR_PREPARED_STATEMENTS = env_bool("GRIDMGR_PREPARED_STATEMENTS", True)
 # Cases one client address may open an hour on the public /report/ form (0: no limit).
 GRIDMGR_REPORT_LIMIT_PER_HOUR = env_int("GRIDMGR_REPORT_LIMIT_PER_HOUR", 20)
 # Working calendar: weekdays (1 = Monday) and working periods of a day, local time.

@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
 from gridmgr.models import ApiKey
 from gridmgr.open311.errors import InvalidRequest, KeyRefused
+from gridmgr.services.prepared import prepared_cursor
 
 PREFIX_LENGTH = 8
 NAME_MAX = ApiKey._meta.get_field("name").max_length or 100
@@ -39,12 +41,24 @@ def authenticate(raw: str | None) -> ApiKey:
         raise KeyRefused(
             "缺少 api_key，提交问题须提供密钥", "api_key is missing: posting a request needs one"
         )
-    key = ApiKey.objects.filter(key_hash=hash_key(raw)).first()
+    key = _by_hash(hash_key(raw))
     if key is None:
         raise KeyRefused("api_key 无效", "invalid api_key")
     if key.revoked_at is not None:
         raise KeyRefused("该 api_key 已被吊销", "this api_key has been revoked")
     return key
+
+
+# Every posted request checks its key: one plain statement, without the ORM's query building.
+_BY_HASH_SQL = f"SELECT id, name, revoked_at FROM {ApiKey._meta.db_table} WHERE key_hash = %s"
+
+
+def _by_hash(key_hash: str) -> ApiKey | None:
+    """The key with this hash, its other fields loaded when read."""
+    with prepared_cursor() as cur:
+        cur.execute(_BY_HASH_SQL, [key_hash])
+        row = cur.fetchone()
+    return ApiKey.from_db(connection.alias, ["id", "name", "revoked_at"], row) if row else None
 
 
 def active_keys(name_or_prefix: str) -> list[ApiKey]:

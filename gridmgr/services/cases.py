@@ -12,20 +12,22 @@ reassigning and rework do not restart it. Every step is a Transition: who, when,
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import secrets
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
+from geodata.errors import GeoDataError
 from gridmgr.errors import GridError
 from gridmgr.models import Account, AccountRole, Category, Issue, Owner, Photo, Transition
 from gridmgr.services.access import account_of, is_centre, may_handle
 from gridmgr.services.duplicates import find_duplicates
-from gridmgr.services.issues import report_issue
+from gridmgr.services.issues import insert_issue, routed_issue
 from gridmgr.services.notify import notify
 from gridmgr.services.parties import responsible_parties
 from gridmgr.services.workcal import Calendar, category_limit, due_time
@@ -108,14 +110,11 @@ class Change:
 
 
 class Receipt(tuple[Issue, bool]):
-    """What `receive` returns: unpacks as (issue, created); `.duplicates` are possible twins."""
+    """What `receive` returns: unpacks as (issue, created); `.duplicates` are possible twins,
+    looked up when first asked for (intake itself does not wait for the search)."""
 
-    duplicates: list[Issue]
-
-    def __new__(cls, issue: Issue, created: bool, duplicates: list[Issue]) -> Receipt:
-        receipt = super().__new__(cls, (issue, created))
-        receipt.duplicates = duplicates
-        return receipt
+    def __new__(cls, issue: Issue, created: bool) -> Receipt:
+        return super().__new__(cls, (issue, created))
 
     @property
     def issue(self) -> Issue:
@@ -125,10 +124,14 @@ class Receipt(tuple[Issue, bool]):
     def created(self) -> bool:
         return self[1]
 
+    @functools.cached_property
+    def duplicates(self) -> list[Issue]:
+        return duplicates_of(self.issue)
+
 
 def new_tracking_number() -> str:
     """A short, unguessable tracking number for citizens (date + random)."""
-    return timezone.localdate().strftime("%y%m%d") + secrets.token_hex(3).upper()
+    return timezone.localdate().strftime("%y%m%d") + secrets.token_hex(4).upper()
 
 
 def receive(
@@ -148,28 +151,39 @@ def receive(
     now: dt.datetime | None = None,
 ) -> Receipt:
     """Take in a report as a new case (a repeated idempotency key returns the first one)."""
-    if idempotency_key:
-        earlier = Issue.objects.filter(idempotency_key=idempotency_key).first()
-        if earlier is not None:
-            return Receipt(earlier, False, duplicates_of(earlier))
     now = now or timezone.now()
-    with transaction.atomic():
-        issue = report_issue(
+    try:
+        issue, route = routed_issue(
             lon,
             lat,
             category,
+            coord_sys=coord_sys,
             description=description,
             source=source,
-            coord_sys=coord_sys,
             reported_at=now,
+            tracking_number=new_tracking_number(),
+            idempotency_key=idempotency_key or None,
+            reporter_name=reporter_name,
+            reporter_contact=reporter_contact,
+            address=address,
         )
-        issue.tracking_number = new_tracking_number()
-        issue.idempotency_key = idempotency_key or None
-        issue.reporter_name, issue.reporter_contact = reporter_name, reporter_contact
-        issue.address = address
-        issue.save()
-        record(issue, "report", "", actor, now, label=actor_label or source)
-    return Receipt(issue, True, duplicates_of(issue))
+    except GeoDataError:
+        # A retry is answered with the first case even if the point is refused now.
+        earlier = _by_idempotency_key(idempotency_key)
+        if earlier is None:
+            raise
+        return Receipt(earlier, False)
+    step = make_transition(issue, "report", "", actor, now, label=actor_label or source)
+    if not insert_issue(issue, route, step):
+        found = _by_idempotency_key(idempotency_key)
+        if found is None:  # the first case was deleted in between: nothing to answer with
+            raise IntegrityError(f"idempotency key {idempotency_key!r} taken, case not found")
+        return Receipt(found, False)
+    return Receipt(issue, True)
+
+
+def _by_idempotency_key(key: str | None) -> Issue | None:
+    return Issue.objects.filter(idempotency_key=key).first() if key else None
 
 
 def duplicates_of(issue: Issue) -> list[Issue]:
@@ -410,7 +424,23 @@ def record(
     label: str = "",
 ) -> Transition:
     """Store one step: who (a user, else a label such as the system), when, from and to, why."""
-    return Transition.objects.create(
+    step = make_transition(issue, action, before, user, now, comment=comment, label=label)
+    step.save()
+    return step
+
+
+def make_transition(
+    issue: Issue,
+    action: str,
+    before: str,
+    user: AbstractBaseUser | None,
+    now: dt.datetime,
+    *,
+    comment: str = "",
+    label: str = "",
+) -> Transition:
+    """One step of `issue` as `record` stores it, not saved yet."""
+    return Transition(
         issue=issue,
         action=action,
         from_status=before,

@@ -674,7 +674,7 @@ class History:
             day = timezone.localtime(issue.reported_at).strftime("%y%m%d")
             number = ""
             while not number or number in used:
-                number = f"{day}{int(self.rng.integers(0, 16**6)):06X}"
+                number = f"{day}{int(self.rng.integers(0, 16**8)):08X}"
             used.add(number)
             issue.tracking_number = number
             title = "先生" if self.rng.random() < 0.5 else "女士"

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
+import json
+from typing import Any
 
 from django.contrib.gis.geos import Point
-from django.db import connection, transaction
+from django.db import connection, connections, models, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Field
 from django.utils import timezone
 
 from geodata.coords import to_wgs84
 from geodata.validate import check_lonlat
 from gridmgr.errors import UnknownCategoryError
-from gridmgr.models import Category, Issue, Routing
+from gridmgr.models import Category, Issue, Routing, Transition
+from gridmgr.services.prepared import prepared_cursor
 from gridmgr.services.routing import Route, route_point
 
 
@@ -37,6 +44,22 @@ def department_of(category: Category) -> int | None:
     return None
 
 
+def routed_issue(
+    lon: float, lat: float, category: Category, *, coord_sys: str = "wgs84", **fields: Any
+) -> tuple[Issue, Route]:
+    """An unsaved issue at a point (in `coord_sys`), routed; `fields` are its other values."""
+    if coord_sys not in ("wgs84", "cgcs2000"):
+        xs, ys = to_wgs84(lon, lat, coord_sys)
+        lon, lat = float(xs), float(ys)
+    check_lonlat(lon, lat, "问题位置 / issue location")
+    # The route also reads the department (department_of), in the same statement.
+    route = route_point(lon, lat, category=category)
+    fields.setdefault("reported_at", timezone.now())
+    issue = Issue(location=Point(lon, lat, srid=4326), category=category, **fields)
+    apply_route(issue, route, route.department_id)
+    return issue, route
+
+
 def report_issue(
     lon: float,
     lat: float,
@@ -49,24 +72,17 @@ def report_issue(
     coord_sys: str = "wgs84",
 ) -> Issue:
     """Create an issue at a point (in `coord_sys`) and route it."""
-    if coord_sys not in ("wgs84", "cgcs2000"):
-        xs, ys = to_wgs84(lon, lat, coord_sys)
-        lon, lat = float(xs), float(ys)
-    check_lonlat(lon, lat, "问题位置 / issue location")
-    # The route also reads the department (department_of), in the same statement.
-    route = route_point(lon, lat, category=category)
-    issue = Issue(
-        location=Point(lon, lat, srid=4326),
-        category=category,
+    issue, route = routed_issue(
+        lon,
+        lat,
+        category,
+        coord_sys=coord_sys,
         description=description,
         source=source,
         reported_at=reported_at or timezone.now(),
         external_id=external_id,
     )
-    with transaction.atomic():
-        apply_route(issue, route, route.department_id)
-        issue.save()
-        save_routings(issue, route, new=True)
+    insert_issue(issue, route)
     return issue
 
 
@@ -82,28 +98,95 @@ def apply_route(issue: Issue, route: Route, department_id: int | None) -> None:
     issue.routed_at = timezone.now()
 
 
-_ROUTING_COLUMNS = "issue_id, layer_id, zone_id, plan_id, owner_id, rule, distance_m, routed_at"
+# A new issue, its routing receipts and its first step go in one statement: atomic without a
+# transaction of its own, one round trip, and no model instance per receipt (the hot path of
+# every report). An issue whose idempotency key is taken inserts nothing at all. The receipts
+# go as one JSON list, so that the statement is the same whatever the number of layers.
+_RECEIPT_KEYS = ("layer_id", "zone_id", "plan_id", "owner_id", "rule", "distance_m")
+# Field types whose Python values the driver takes as they are (get_db_prep_save would
+# return them unchanged on PostgreSQL, at a cost that shows on the hot path).
+_AS_IS = {
+    models.BooleanField,
+    models.CharField,
+    models.DateTimeField,
+    models.FloatField,
+    models.ForeignKey,
+    models.IntegerField,
+    models.PositiveSmallIntegerField,
+    models.TextField,
+}
 
 
-def save_routings(issue: Issue, route: Route, *, new: bool = False) -> None:
-    """Store (or replace) the routing receipt of an issue, one row per layer.
+@functools.cache
+def _writable(model: type[models.Model], skip: tuple[str, ...]) -> list[tuple[Field, bool]]:
+    """The columns of `model` to insert, each with whether its value goes as it is."""
+    return [(f, _as_is(f)) for f in model._meta.concrete_fields if f.name not in skip]
 
-    `new`: the issue was inserted just now, so it has no receipt to replace yet. The rows go
-    in one plain INSERT: what bulk_create would send, without building a model per row (the
-    receipt of every reported issue is written here, on the hot path).
-    """
-    if not new:
-        Routing.objects.filter(issue=issue).delete()
-    if not route.layers:
-        return
-    when = issue.routed_at or timezone.now()
-    rows = [
-        (issue.pk, r.layer_id, r.zone_id, r.plan_id, r.owner_id, str(r.rule), r.distance_m, when)
-        for r in route.layers
+
+def _as_is(field: Field) -> bool:
+    stamped = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+    return type(field) in _AS_IS and not stamped
+
+
+def _row(obj: models.Model, skip: tuple[str, ...], db: BaseDatabaseWrapper) -> list[Any]:
+    return [
+        getattr(obj, f.attname) if as_is else f.get_db_prep_save(f.pre_save(obj, True), db)
+        for f, as_is in _writable(type(obj), skip)
     ]
-    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(rows))
-    with connection.cursor() as cur:
-        cur.execute(
-            f"INSERT INTO {Routing._meta.db_table} ({_ROUTING_COLUMNS}) VALUES {values}",
-            [v for row in rows for v in row],
+
+
+def _columns(model: type[models.Model], skip: tuple[str, ...]) -> str:
+    return ", ".join(connection.ops.quote_name(str(f.column)) for f, _ in _writable(model, skip))
+
+
+_ISSUE_SKIP, _STEP_SKIP = ("id",), ("id", "issue")
+
+
+@functools.cache
+def _insert_sql(step: bool) -> str:
+    """The statement writing an issue, its receipts and, with `step`, a transition."""
+    routing = Routing._meta.db_table
+    places = ", ".join(["%s"] * len(_writable(Issue, _ISSUE_SKIP)))
+    parts = [
+        f"WITH issue AS (INSERT INTO {Issue._meta.db_table} ({_columns(Issue, _ISSUE_SKIP)})"
+        f" VALUES ({places})"
+        " ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING"
+        " RETURNING id)",
+        f"receipts AS (INSERT INTO {routing} (issue_id, {', '.join(_RECEIPT_KEYS)}, routed_at)"
+        f" SELECT issue.id, {', '.join('r.' + k for k in _RECEIPT_KEYS)}, %s::timestamptz"
+        f" FROM issue, json_populate_recordset(NULL::{routing}, %s::json) AS r)",
+    ]
+    if step:
+        places = ", ".join(["%s"] * len(_writable(Transition, _STEP_SKIP)))
+        parts.append(
+            f"step AS (INSERT INTO {Transition._meta.db_table}"
+            f" (issue_id, {_columns(Transition, _STEP_SKIP)}) SELECT issue.id, {places} FROM issue)"
         )
+    return ", ".join(parts) + " SELECT id FROM issue"
+
+
+def insert_issue(issue: Issue, route: Route, step: Transition | None = None) -> bool:
+    """Store a new routed issue with a receipt per layer and, if given, its first step.
+
+    False, and nothing stored, when another issue already has its idempotency key.
+    """
+    db = connections[connection.alias]  # not the proxy: each attribute read through it costs
+    # A LayerRoute's attributes are named as the receipt's columns.
+    receipts = [{k: getattr(r, k) for k in _RECEIPT_KEYS} for r in route.layers]
+    params = [
+        *_row(issue, _ISSUE_SKIP, db),
+        issue.routed_at or timezone.now(),
+        json.dumps(receipts),
+    ]
+    if step is not None:
+        params += _row(step, _STEP_SKIP, db)
+    # Inside a transaction, a savepoint keeps a refused insert from spoiling the rest of it.
+    guard = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
+    with guard, prepared_cursor() as cur:
+        cur.execute(_insert_sql(step is not None), params)
+        row = cur.fetchone()
+    if row is None:
+        return False
+    issue.pk = row[0]
+    issue._state.adding, issue._state.db = False, connection.alias
+    return True

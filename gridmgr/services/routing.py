@@ -25,6 +25,7 @@ from django.db import connection
 
 from gridmgr.errors import OutsideDistrictError
 from gridmgr.models.issues import Category, Rule
+from gridmgr.services.prepared import prepared_cursor
 
 # Everything one point needs in one statement (one round trip, one plan):
 # part 0: the regions covering the point, in order (deepest level, interior before border, then
@@ -162,7 +163,7 @@ def route_point(
     department, parent = _department(category)
     params: dict[str, Any] = {"lon": lon, "lat": lat, "day": day, "parent": parent}
     sql = _LOCATE_SQL + (_PARENT_DEPARTMENT_SQL if parent is not None else "")
-    with connection.cursor() as cur:
+    with prepared_cursor() as cur:
         cur.execute(sql, params)
         rows = cur.fetchall()
         regions = sorted((r for r in rows if r[0] == REGION), key=lambda r: r[8])

@@ -372,7 +372,7 @@ class TestDemoHistory:
         citizen = Issue.objects.filter(source__in=("citizen", "hotline"))
         numbers = list(citizen.values_list("tracking_number", flat=True))
         assert len(numbers) > 50 and all(
-            n and re.fullmatch(r"\d{6}[0-9A-F]{6}", n) for n in numbers
+            n and re.fullmatch(r"\d{6}[0-9A-F]{8}", n) for n in numbers
         )
         assert (
             not Issue.objects.exclude(source__in=("citizen", "hotline"))

@@ -1,4 +1,4 @@
-"""The intake path's shortcuts: services cached per process, a drawn-twice tracking number."""
+"""The intake path's shortcuts: services cached, two statements a case, a tracking number redrawn."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from gridmgr.models import Category, Issue, Owner
 from gridmgr.open311 import georeport
 from gridmgr.services import cases
 from tests.gridmgr.open311_client import new_key, parse_json, post, report_form, url
-from tests.world import World
+from tests.world import World, full_cells
 
 
 @pytest.fixture(autouse=True)
@@ -62,3 +62,21 @@ def test_a_tracking_number_drawn_twice_is_drawn_again(
     assert parse_json(response)[0]["service_request_id"] == "261127FRESH1"
     assert Issue.objects.count() == 2
     assert Issue.objects.get(tracking_number="261127FRESH1").routings.count() >= 1
+
+
+def test_a_case_is_received_in_two_statements_and_its_twins_are_found_when_asked(
+    world: World,
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    spot = world.inside(full_cells(world.subs["S1"], world.grid)[0])
+    first = cases.receive(*spot, world.categories["rubbish"]).issue
+    with CaptureQueriesContext(connection) as sent:
+        receipt = cases.receive(*spot, world.categories["rubbish"], idempotency_key="k2")
+    statements = [q["sql"] for q in sent.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert len(statements) == 2, statements  # route; the case with receipts and its record
+    assert receipt.duplicates == [first]
+    again = cases.receive(*spot, world.categories["parking"], idempotency_key="k2")
+    assert (again.issue.pk, again.created) == (receipt.issue.pk, False)
+    assert receipt.issue.transitions.get().action == "report"
