@@ -188,10 +188,12 @@ class Gunicorn:
             "gridmgr.wsgi:application",
             "--bind",
             f"{LOCALHOST}:{self.port}",
-            *self.config.args(),
-            "--preload",
+            # The project's gunicorn hooks; a --config among the layout's own arguments wins
+            # (bench.web's, which also serves the static files).
             "--config",
             "python:bench.intake_gunicorn",
+            *self.config.args(),
+            "--preload",
             "--backlog",
             "2048",
             "--keep-alive",

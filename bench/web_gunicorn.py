@@ -8,7 +8,10 @@ from django.conf import settings
 
 import gridmgr.wsgi
 from bench.web_static import serving_static
+from gridmgr.gunicorn import when_ready  # the project's hook: GC frozen before the fork
 
 gridmgr.wsgi.application = serving_static(  # type: ignore[assignment]
     gridmgr.wsgi.application, "/" + str(settings.STATIC_URL).lstrip("/")
 )
+
+__all__ = ["when_ready"]
