@@ -1,7 +1,9 @@
 """gunicorn settings for serving gridmgr: `gunicorn gridmgr.wsgi --config python:gridmgr.gunicorn`.
 
-Threaded workers, two processes on a 2-core machine (the Open311 bench's layout sweep found
-gthread 2×8 the best here); the application is loaded once in the master (preload) and, before
+Threaded workers, two processes on a 2-core machine: threads keep a slow request (a large map
+layer, a coverage page) from holding up the quick ones behind it. For pure Open311 intake, which
+is CPU-bound, the bench's layout sweep finds sync ×2, gthread 3×4 and 2×8 within noise of each
+other (bench.intake_load prints the sweep). The application is loaded once in the master (preload) and, before
 the workers fork, everything loaded so far is frozen out of the garbage collector's reach: a
 worker's full collections then walk only what requests made, not the whole of Django, GEOS and
 the URL and model registries (a 60 ms pause, measured, that otherwise lands in the latency
