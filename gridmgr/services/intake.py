@@ -11,10 +11,10 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
-from gridmgr.errors import OutsideDistrictError
+from gridmgr.errors import GridError, OutsideDistrictError
 from gridmgr.services.bulk import (
     BulkRouter,
     BulkRoutes,
@@ -96,6 +96,8 @@ REBUILD_MIN_ROWS = 100_000
 REBUILD_MAX_EXISTING = 2.0  # rows already in the issue table, per imported row
 REBUILD_TABLES = ("gridmgr_issue", "gridmgr_routing")
 REBUILD_WORK_MEM = "1GB"  # for the index sorts, this transaction only
+# How long a large import waits for the readers of the issue tables before it gives up (seconds).
+REBUILD_LOCK_WAIT_S = 30.0
 
 _SECONDARY_SQL = """
 SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid), quote_ident(c.conname),
@@ -121,6 +123,7 @@ def deferred_indexes(n: int, enabled: bool = True) -> Iterator[None]:
         return
     rebuild: list[str] = []
     with connection.cursor() as cur:
+        _lock_for_rebuild(cur)
         for table in REBUILD_TABLES:
             cur.execute(_SECONDARY_SQL, [table])
             for index, index_def, constraint, constraint_def in cur.fetchall():
@@ -137,6 +140,28 @@ def deferred_indexes(n: int, enabled: bool = True) -> Iterator[None]:
         cur.execute("SELECT set_config('maintenance_work_mem', %s, true)", [REBUILD_WORK_MEM])
         for statement in rebuild:
             cur.execute(statement)
+
+
+def _lock_for_rebuild(cur: Any) -> None:
+    """Take the issue tables for the import, waiting REBUILD_LOCK_WAIT_S at most for readers."""
+    cur.execute("SELECT current_setting('lock_timeout')")
+    before = cur.fetchone()[0]
+    cur.execute(
+        "SELECT set_config('lock_timeout', %s, true)", [f"{REBUILD_LOCK_WAIT_S * 1000:.0f}"]
+    )
+    try:
+        cur.execute(f"LOCK TABLE {', '.join(REBUILD_TABLES)} IN ACCESS EXCLUSIVE MODE")
+    except OperationalError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) != "55P03":  # lock_not_available
+            raise
+        raise GridError(
+            f"问题表正被其他操作占用，{REBUILD_LOCK_WAIT_S:g} 秒内未能取得，未写入任何数据；"
+            "请稍后重试，或加 --keep-indexes 边读边导入",
+            f"the issue tables stayed busy with other work for {REBUILD_LOCK_WAIT_S:g} s; "
+            "nothing was written: try again later, or use --keep-indexes to import alongside "
+            "readers",
+        ) from exc
+    cur.execute("SELECT set_config('lock_timeout', %s, true)", [before])
 
 
 def _existing_issues() -> float:

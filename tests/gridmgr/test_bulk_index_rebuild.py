@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from gridmgr.errors import GridError
 from gridmgr.models import Issue, Routing
 from gridmgr.services import intake
 from gridmgr.services.intake import IssueBatch, deferred_indexes, insert_batch, route_batch
@@ -82,3 +85,38 @@ def test_keep_indexes_leaves_them_in_place_for_readers(
     monkeypatch.setattr(intake, "REBUILD_MIN_ROWS", 1)
     with transaction.atomic(), deferred_indexes(3, enabled=False):  # import_issues --keep-indexes
         assert any("location" in index for index in indexes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_import_gives_up_clearly_when_readers_hold_the_tables(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(intake, "REBUILD_MIN_ROWS", 1)
+    monkeypatch.setattr(intake, "REBUILD_LOCK_WAIT_S", 0.3)
+    reading, done = threading.Event(), threading.Event()
+
+    def reader() -> None:  # a page reading the issue list, in its own transaction
+        try:
+            with transaction.atomic():
+                list(Issue.objects.all()[:1])
+                reading.set()
+                done.wait(10)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        assert reading.wait(10)
+        before = indexes()
+        with (
+            pytest.raises(GridError, match="keep-indexes") as refused,
+            transaction.atomic(),
+            deferred_indexes(3),
+        ):
+            pass
+        assert "未写入任何数据" in str(refused.value)
+        assert indexes() == before
+    finally:
+        done.set()
+        thread.join()
