@@ -10,13 +10,8 @@ from gridmgr.errors import PlanError
 from gridmgr.models import Ownership, Plan, Zone
 from gridmgr.services.editor import draft_from_active
 from gridmgr.services.zone_edits import ZoneAccessError
-from tests.gridmgr.editor_cases import Editors, grid_draft, make_editors
+from tests.gridmgr.editor_cases import Editors, grid_draft
 from tests.world import World, own
-
-
-@pytest.fixture
-def editors(world: World) -> Editors:
-    return make_editors(world)
 
 
 def test_the_draft_holds_a_copy_of_every_active_zone_of_the_layer(

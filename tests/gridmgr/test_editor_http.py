@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
 import shapely
 from django.conf import settings
 from django.test import Client
@@ -17,21 +16,9 @@ from tests.gridmgr.editor_cases import (
     across,
     client_of,
     draft_cells,
-    grid_draft,
-    make_editors,
     neighbour,
 )
 from tests.world import World, shape
-
-
-@pytest.fixture
-def editors(world: World) -> Editors:
-    return make_editors(world)
-
-
-@pytest.fixture
-def draft(world: World, editors: Editors) -> Plan:
-    return grid_draft(world, editors)
 
 
 def post(client: Client, url: str, data: dict[str, Any]) -> Any:

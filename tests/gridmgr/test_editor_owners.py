@@ -10,20 +10,10 @@ from gridmgr.errors import PlanError
 from gridmgr.models import Owner, Ownership, Plan, Zone
 from gridmgr.services.editor_owners import NewPerson, assign_owner
 from gridmgr.services.zone_edits import ZoneAccessError, ZoneConflictError
-from tests.gridmgr.editor_cases import Editors, acting, draft_cells, grid_draft, make_editors
+from tests.gridmgr.editor_cases import Editors, acting, draft_cells
 from tests.world import World
 
 DAY = dt.date(2027, 1, 1)
-
-
-@pytest.fixture
-def editors(world: World) -> Editors:
-    return make_editors(world)
-
-
-@pytest.fixture
-def draft(world: World, editors: Editors) -> Plan:
-    return grid_draft(world, editors)
 
 
 def versions(zones: list[Zone]) -> dict[int, int]:

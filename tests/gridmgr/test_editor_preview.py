@@ -11,18 +11,8 @@ from geodata.measure import geodesic_area_m2
 from gridmgr.models import Ownership, Plan, Zone
 from gridmgr.services.editor import cut_zone, draw_zone
 from gridmgr.services.editor_preview import preview_draft
-from tests.gridmgr.editor_cases import Editors, acting, draft_cells, grid_draft, make_editors
+from tests.gridmgr.editor_cases import Editors, acting, draft_cells
 from tests.world import World, shape
-
-
-@pytest.fixture
-def editors(world: World) -> Editors:
-    return make_editors(world)
-
-
-@pytest.fixture
-def draft(world: World, editors: Editors) -> Plan:
-    return grid_draft(world, editors)
 
 
 def postgis_area_m2(geom: shapely.Geometry) -> float:

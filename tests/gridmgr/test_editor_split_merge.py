@@ -16,21 +16,9 @@ from tests.gridmgr.editor_cases import (
     across,
     acting,
     draft_cells,
-    grid_draft,
-    make_editors,
     neighbour,
 )
 from tests.world import World, shape
-
-
-@pytest.fixture
-def editors(world: World) -> Editors:
-    return make_editors(world)
-
-
-@pytest.fixture
-def draft(world: World, editors: Editors) -> Plan:
-    return grid_draft(world, editors)
 
 
 def test_a_line_splits_a_zone_into_two_whose_union_is_the_original(
