@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 
 import pytest
 from django.core.cache import cache
@@ -13,18 +12,13 @@ from django.db import connection
 from gridmgr.models import Zone
 from gridmgr.services import mapdata
 from gridmgr.services.cached import computed_once, layer_key
+from tests.gridmgr.coverage_page_client import fresh_cache
 from tests.world import World
 
 
-@pytest.fixture
-def empty_cache() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_misses_compute_once_and_share_the_result(empty_cache: None) -> None:
+@pytest.mark.usefixtures(fresh_cache.__name__)
+def test_concurrent_misses_compute_once_and_share_the_result() -> None:
     calls: list[int] = []
     answers: list[list[int]] = []
     errors: list[BaseException] = []
@@ -67,7 +61,8 @@ def test_the_map_coverage_key_changes_when_a_zone_is_edited(world: World) -> Non
 
 
 @pytest.mark.django_db
-def test_the_map_reads_its_coverage_from_the_cache(world: World, empty_cache: None) -> None:
+@pytest.mark.usefixtures(fresh_cache.__name__)
+def test_the_map_reads_its_coverage_from_the_cache(world: World) -> None:
     first = mapdata.layer_coverage(world.grid)
     key = layer_key("gridmgr:map:coverage:", world.grid)
     assert isinstance(cache.get(key), mapdata.LayerCoverageMap)
