@@ -141,8 +141,7 @@ class IssueFilter(df.FilterSet):
         return queryset.filter(Q(category__code=value) | Q(category__parent__code=value))
 
     def filter_zone(self, queryset: QuerySet[Issue], name: str, value: int) -> QuerySet:
-        routed = Issue.objects.filter(routings__zone_id=value).values("id")
-        return queryset.filter(id__in=routed)
+        return queryset.filter(Issue.routed_to(zone_id=value))
 
     def filter_overdue(self, queryset: QuerySet[Issue], name: str, value: bool) -> QuerySet:
         late = Q(status__in=Issue.OPEN_STATUSES, due_at__lt=timezone.now())

@@ -8,7 +8,7 @@ from typing import Any
 import django_filters as filters
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext, ngettext
@@ -17,7 +17,7 @@ from django_filters.widgets import DateRangeWidget
 
 from gridmgr.casework.queries import overdue_q
 from gridmgr.i18n import local_choices, local_name
-from gridmgr.models import Category, Issue, Owner, Region, Routing
+from gridmgr.models import Category, Issue, Owner, Region
 from gridmgr.services.cases import STEPS, step_label
 
 MAX_REPORT_PHOTOS = 3
@@ -104,14 +104,14 @@ class IssueFilter(filters.FilterSet):
 
     def by_zone(self, qs: QuerySet[Issue], name: str, value: str) -> QuerySet[Issue]:
         """Issues routed to a zone of this code in any layer (a sector code finds its grids')."""
-        routed = Routing.objects.filter(issue=OuterRef("pk"), zone__code=value.strip())
-        return qs.filter(Exists(routed))
+        return qs.filter(Issue.routed_to(zone__code=value.strip()))
 
     def by_owner(self, qs: QuerySet[Issue], name: str, value: str) -> QuerySet[Issue]:
         """Issues whose territorial owner, or any owner on their routing receipt, has this name."""
         text = value.strip()
-        on_receipt = Routing.objects.filter(issue=OuterRef("pk"), owner__name__icontains=text)
-        return qs.filter(Q(owner__name__icontains=text) | Exists(on_receipt))
+        return qs.filter(
+            Q(owner__name__icontains=text) | Issue.routed_to(owner__name__icontains=text)
+        )
 
     def by_overdue(self, qs: QuerySet[Issue], name: str, value: bool | None) -> QuerySet[Issue]:
         return qs.filter(overdue_q(timezone.now())) if value else qs

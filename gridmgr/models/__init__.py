@@ -3,7 +3,7 @@
 from gridmgr.models.accounts import Account, AccountRole
 from gridmgr.models.cases import ApiKey, CalendarDay, Notification, Photo, Transition
 from gridmgr.models.coverage import CoverageSnapshot
-from gridmgr.models.issues import Category, Issue, Routing
+from gridmgr.models.issues import Category, Issue, Receipt, Routing
 from gridmgr.models.owners import Owner, Ownership, Station
 from gridmgr.models.regions import Region
 from gridmgr.models.zones import GridCode, Layer, Plan, PlanActivation, Zone
@@ -26,6 +26,7 @@ __all__ = [
     "Plan",
     "PlanActivation",
     "Region",
+    "Receipt",
     "Routing",
     "Station",
     "Zone",

@@ -70,7 +70,13 @@ class Issue(models.Model):
     # Routing-related foreign keys carry no database constraint: bulk assignment writes millions
     # of rows with COPY, and per-row constraint triggers would cost more than the lookup itself.
     # Referenced rows are never deleted (PROTECT) so integrity holds at the application level.
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, db_constraint=False)
+    # Indexes are few on purpose (bulk imports rebuild each one: ~0.3 s per 1M issues, the GiST
+    # on location 1.5 s): kept are those a page or a check needs at a million issues. No index
+    # on zone (issues are found by zone through receipt_set), category (lists filter on the
+    # category's code or parent: a join), department (a department's list walks reported_at).
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, db_constraint=False, db_index=False
+    )
     description = models.TextField(blank=True)
     source = models.CharField(max_length=30, default="grid_worker")
     reported_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -85,6 +91,7 @@ class Issue(models.Model):
         null=True,
         on_delete=models.PROTECT,
         db_constraint=False,
+        db_index=False,
         help_text="zone of the lowest layer that took the issue",
     )
     owner = models.ForeignKey(
@@ -96,12 +103,20 @@ class Issue(models.Model):
         help_text="territorial owner: first of the owner chain, or the region's owner",
     )
     department = models.ForeignKey(
-        "gridmgr.Owner", null=True, on_delete=models.PROTECT, db_constraint=False, related_name="+"
+        "gridmgr.Owner",
+        null=True,
+        on_delete=models.PROTECT,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
     )
     in_overlap = models.BooleanField(default=False)
     in_blind_spot = models.BooleanField(default=False)
     distance_m = models.FloatField(null=True, blank=True)
     routed_at = models.DateTimeField(null=True, blank=True)
+    # The receipts of the issue's routing, one per layer, shared with the issues routed alike
+    # (Receipt); read them through Routing (issue.routings).
+    receipt_set = models.UUIDField(null=True, blank=True, editable=False, db_index=True)
     # The closed loop (issue 4): tracking, deadlines, escalation, merging.
     # Both unique among the issues that have one (Meta.constraints), like external_id.
     tracking_number = models.CharField(max_length=20, null=True, blank=True)
@@ -111,7 +126,8 @@ class Issue(models.Model):
     address = models.CharField(max_length=200, blank=True)
     registered_at = models.DateTimeField(null=True, blank=True)
     dispatched_at = models.DateTimeField(null=True, blank=True)
-    due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Indexed where set (Meta.indexes): overdue checks compare it, bulk imports leave it empty.
+    due_at = models.DateTimeField(null=True, blank=True)
     handled_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     # handler and merged_into: no database constraint and no index, like the routing keys above.
@@ -144,7 +160,12 @@ class Issue(models.Model):
 
     class Meta:
         ordering = ["-reported_at", "-id"]
-        indexes = [models.Index(fields=["status"])]
+        indexes = [
+            models.Index(fields=["status"]),
+            models.Index(
+                fields=["due_at"], name="issue_due_at_set", condition=Q(due_at__isnull=False)
+            ),
+        ]
         # Partial unique indexes rather than unique=True: NULL rows (every bulk-imported issue
         # for tracking_number and idempotency_key, most for external_id) are not indexed at all,
         # and no varchar_pattern_ops "_like" twin is built (nothing searches them by prefix).
@@ -167,21 +188,84 @@ class Issue(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.category_id} {self.status}"
 
+    @staticmethod
+    def routed_to(**lookups: object) -> Q:
+        """Issues with a routing receipt matching Receipt lookups (zone_id__in=…, zone__code=…).
+
+        Through the receipt sets, not the Routing view: no join on the issues, no duplicates.
+        """
+        return Q(receipt_set__in=Receipt.objects.filter(**lookups).values("set_id"))
+
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
 
 
-class Routing(models.Model):
-    """The routing receipt of an issue for one layer: which zone, plan and rule, and when."""
+class Receipt(models.Model):
+    """One layer's receipt in a receipt set: which zone, plan, owner and rule.
 
-    # Indexes: only the unique (issue, layer), which serves every lookup by issue, and zone_id
-    # (who may see an issue, the zone filter). Three receipts per issue make each index costly
-    # on bulk writes; layer and plan have a handful of values, and nothing filters receipts by
-    # owner (deleting a layer, plan or owner, rare, checks PROTECT with a scan).
+    Issues routed alike share their receipts: an issue names its set (Issue.receipt_set), whose
+    id is a 128-bit digest of the receipts' content (gridmgr.services.receipts). A district of
+    30k unit grids has tens of thousands of distinct sets for millions of issues, so a bulk
+    import writes one column per issue instead of one row per issue and layer.
+
+    No foreign-key protection here: a set no issue names any more (after a re-route) must not
+    keep a zone from being deleted. Protection is Routing's, which only shows sets in use.
+    """
+
+    set_id = models.UUIDField(db_index=False)
+    layer = models.ForeignKey(
+        "gridmgr.Layer",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    zone = models.ForeignKey(
+        "gridmgr.Zone",
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    plan = models.ForeignKey(
+        "gridmgr.Plan",
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    owner = models.ForeignKey(
+        "gridmgr.Owner",
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    rule = models.CharField(max_length=10, choices=Rule.choices)
+    distance_m = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["set_id", "layer"], name="one_receipt_per_layer")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.set_id}/{self.layer_id}: {self.zone_id} ({self.rule})"
+
+
+class Routing(models.Model):
+    """The routing receipt of an issue for one layer: which zone, plan and rule, and when.
+
+    A read-only view (migration 0005) joining each issue to the receipts of its set: id is
+    issue id × 65536 + layer id. Receipts are written by gridmgr.services.receipts, never here.
+    """
+
     issue = models.ForeignKey(
         Issue,
-        on_delete=models.CASCADE,
+        on_delete=models.DO_NOTHING,
         related_name="routings",
         db_constraint=False,
         db_index=False,
@@ -190,7 +274,7 @@ class Routing(models.Model):
         "gridmgr.Layer", on_delete=models.PROTECT, db_constraint=False, db_index=False
     )
     zone = models.ForeignKey(
-        "gridmgr.Zone", null=True, on_delete=models.PROTECT, db_constraint=False
+        "gridmgr.Zone", null=True, on_delete=models.PROTECT, db_constraint=False, db_index=False
     )
     plan = models.ForeignKey(
         "gridmgr.Plan", null=True, on_delete=models.PROTECT, db_constraint=False, db_index=False
@@ -203,10 +287,9 @@ class Routing(models.Model):
     routed_at = models.DateTimeField()
 
     class Meta:
+        managed = False
+        db_table = "gridmgr_routing"
         ordering = ["layer__rank"]
-        constraints = [
-            models.UniqueConstraint(fields=["issue", "layer"], name="one_routing_per_layer")
-        ]
 
     def __str__(self) -> str:
         return f"{self.issue_id}/{self.layer_id}: {self.zone_id} ({self.rule})"

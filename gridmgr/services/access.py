@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
-from gridmgr.models import Account, AccountRole, Issue, Ownership, Zone
+from gridmgr.models import Account, AccountRole, Issue, Ownership, Receipt, Zone
 
 
 def account_of(user: AbstractBaseUser | AnonymousUser | None) -> Account | None:
@@ -62,7 +62,7 @@ def visible_issues(user: AbstractBaseUser | AnonymousUser | None) -> QuerySet[Is
     if account.role == AccountRole.DEPARTMENT:
         return issues.filter(department_id=account.owner_id)
     zones = owned_zone_ids(account)
-    return issues.filter(Q(routings__zone_id__in=zones) | Q(owner_id=account.owner_id)).distinct()
+    return issues.filter(Issue.routed_to(zone_id__in=zones) | Q(owner_id=account.owner_id))
 
 
 def may_handle(account: Account | None, issue: Issue) -> bool:
@@ -78,7 +78,9 @@ def may_handle(account: Account | None, issue: Issue) -> bool:
     if account.role == AccountRole.DEPARTMENT:
         return False
     zones = owned_zone_ids(account)
-    return issue.routings.filter(zone_id__in=zones).exists()
+    if issue.receipt_set is None:
+        return False
+    return Receipt.objects.filter(set_id=issue.receipt_set, zone_id__in=zones).exists()
 
 
 def may_edit_zone(account: Account | None, zone: Zone) -> bool:

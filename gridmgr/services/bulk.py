@@ -7,10 +7,12 @@ bounding-box query + prepared predicates on 2 threads does ~2M/s, so bulk work h
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from types import TracebackType
 
 import numpy as np
 import pyarrow as pa
@@ -249,39 +251,6 @@ def _positions(sorted_ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     return np.clip(pos, 0, len(sorted_ids) - 1)
 
 
-def copy_routings(issue_ids: np.ndarray, routes: BulkRoutes, when: pa.Array) -> None:
-    """Write the routing receipts of routed issues, one row per issue and layer.
-
-    One COPY, each issue's receipts together (top layer first, as report_issue writes them):
-    the unique (issue, layer) index then only ever grows at its end.
-    """
-    n, layers = len(issue_ids), routes.layers
-    if not layers:
-        return
-
-    def interleave(values: list[np.ndarray]) -> np.ndarray:
-        return np.stack(values, axis=1).reshape(-1)
-
-    rules = pa.array([str(r) for r in RULES])
-    copy_table(
-        "gridmgr_routing",
-        {
-            # Ids drawn in one block: a column default would call nextval() once per receipt.
-            "id": reserve_ids("gridmgr_routing", n * len(layers)),
-            "issue_id": np.repeat(issue_ids, len(layers)),
-            "layer_id": np.tile(np.array([lay.layer_id for lay in layers], np.int64), n),
-            "zone_id": interleave([lay.zone for lay in layers]),
-            "plan_id": interleave([lay.plan for lay in layers]),
-            "owner_id": interleave([lay.owner for lay in layers]),
-            "rule": pa.DictionaryArray.from_arrays(
-                interleave([lay.rule for lay in layers]).astype(np.int32), rules
-            ),
-            "distance_m": interleave([lay.distance for lay in layers]),
-            "routed_at": when.take(np.repeat(np.arange(n), len(layers))),
-        },
-    )
-
-
 def reserve_ids(table: str, n: int) -> np.ndarray:
     """A block of n consecutive ids from a table's sequence."""
     with connection.cursor() as cur:
@@ -316,23 +285,65 @@ def copy_table(table: str, columns: Columns) -> None:
     n = len(next(iter(columns.values()))) if columns else 0
     if n == 0:
         return
-    names = ", ".join(columns)
     types = _column_types(table)
     if not all(types.get(name) in _ENCODERS for name in columns):
         _copy_csv(table, columns)
         return
-    fields = [_ENCODERS[types[name]](_arrow(values), n) for name, values in columns.items()]
-    width = 2 + sum(4 + f.width for f in fields)
-    step = max(1, _COPY_CHUNK_BYTES // width)
-    # Django's own error classes (IntegrityError…), as for any query: COPY runs on the raw cursor.
-    with connection.cursor() as cur, connection.wrap_database_errors:
-        sql = f"COPY {table} ({names}) FROM STDIN WITH (FORMAT binary)"
+    with CopyStream(table, list(columns), types) as stream:
+        stream.write(columns)
+
+
+class CopyStream:
+    """One binary COPY into a table, fed batch after batch of columns (see copy_table).
+
+    While it is open the connection runs nothing else; batches can be computed in between,
+    and the server takes the rows already sent meanwhile.
+    """
+
+    def __init__(self, table: str, names: list[str], types: dict[str, str] | None = None):
+        self.table, self.names = table, names
+        types = types or _column_types(table)
+        unknown = [name for name in names if types.get(name) not in _ENCODERS]
+        if unknown:
+            raise ValueError(f"no binary COPY encoder for {table} columns {unknown}")
+        self.encoders = [_ENCODERS[types[name]] for name in names]
+        self._exit = contextlib.ExitStack()
+
+    def __enter__(self) -> CopyStream:
+        # Django's own error classes (IntegrityError…), as for any query: COPY runs on the raw
+        # cursor.
+        cur = self._exit.enter_context(connection.cursor())
+        self._exit.enter_context(connection.wrap_database_errors)
+        sql = f"COPY {self.table} ({', '.join(self.names)}) FROM STDIN WITH (FORMAT binary)"
         # A writer thread sends the rows: the next chunk is built while the server takes one.
-        with cur.cursor.copy(sql, writer=QueuedLibpqWriter(cur.cursor)) as copy:
-            copy.write(_COPY_HEADER)
-            for start in range(0, n, step):
-                copy.write(_binary_rows(fields, start, min(start + step, n)))
-            copy.write(_COPY_TRAILER)
+        self.copy = self._exit.enter_context(
+            cur.cursor.copy(sql, writer=QueuedLibpqWriter(cur.cursor))
+        )
+        self.copy.write(_COPY_HEADER)
+        return self
+
+    def write(self, columns: Columns) -> None:
+        """Send rows: one value per named column, in any order."""
+        n = len(columns[self.names[0]])
+        fields = [
+            encode(_arrow(columns[name]), n)
+            for name, encode in zip(self.names, self.encoders, strict=True)
+        ]
+        width = 2 + sum(4 + f.width for f in fields)
+        step = max(1, _COPY_CHUNK_BYTES // width)
+        for start in range(0, n, step):
+            self.copy.write(_binary_rows(fields, start, min(start + step, n)))
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if kind is None:
+            self.copy.write(_COPY_TRAILER)
+        # An exception inside the block ends the COPY with an error: nothing of it is kept.
+        self._exit.__exit__(kind, error, trace)
 
 
 def _copy_csv(table: str, columns: Columns) -> None:
@@ -481,6 +492,7 @@ _ENCODERS: dict[str, Callable[[pa.Array, int], _Field]] = {
     "varchar": _text,
     # PostGIS reads a geometry in binary COPY as (E)WKB.
     "geometry": _varlen,
+    "uuid": _varlen,  # 16 bytes, as a pyarrow fixed-size binary column
 }
 
 

@@ -17,7 +17,7 @@ SELECT i.id, i.external_id, ST_X(i.location), ST_Y(i.location), c.code, c.name, 
   i.in_overlap, i.in_blind_spot, i.distance_m,
   (SELECT array_agg(coalesce(z.code, '') ORDER BY l.rank, l.name)
    FROM gridmgr_layer l
-   LEFT JOIN gridmgr_routing r ON r.issue_id = i.id AND r.layer_id = l.id
+   LEFT JOIN gridmgr_receipt r ON r.set_id = i.receipt_set AND r.layer_id = l.id
    LEFT JOIN gridmgr_zone z ON z.id = r.zone_id)
 FROM gridmgr_issue i JOIN gridmgr_category c ON c.id = i.category_id
 ORDER BY i.id

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,10 +17,12 @@ from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from gridmgr.errors import GridError, OutsideDistrictError
+from gridmgr.services import receipts
 from gridmgr.services.bulk import (
     BulkRouter,
     BulkRoutes,
-    copy_routings,
+    CopyStream,
+    LayerRoutes,
     copy_table,
     reserve_ids,
     timestamps,
@@ -69,8 +73,14 @@ def route_batch(batch: IssueBatch, router: BulkRouter | None = None) -> BulkRout
     return (router or BulkRouter()).route(batch.lon, batch.lat)
 
 
-def insert_batch(batch: IssueBatch, routes: BulkRoutes) -> np.ndarray:
-    """Write a routed batch of issues and their receipts; returns the new issue ids."""
+def insert_batch(
+    batch: IssueBatch, routes: BulkRoutes, receipt_sets: pa.Array | None = None
+) -> np.ndarray:
+    """Write a routed batch of issues and their receipts; returns the new issue ids.
+
+    `receipt_sets`: the batch's receipt-set ids, when receipts.store_sets has already stored
+    them (once for a whole import is cheaper than once per batch).
+    """
     if routes.outside.any():
         row = int(np.flatnonzero(routes.outside)[0])
         raise OutsideDistrictError(
@@ -81,20 +91,135 @@ def insert_batch(batch: IssueBatch, routes: BulkRoutes) -> np.ndarray:
     with transaction.atomic(), deferred_indexes(n):
         ids = reserve_ids("gridmgr_issue", n)
         columns = _issue_columns(batch, routes, ids, now)
+        with_sets = receipts.store_sets(routes) if receipt_sets is None else receipt_sets
+        columns["receipt_set"] = with_sets
         copy_table("gridmgr_issue", columns | _model_defaults(n, columns))
-        copy_routings(ids, routes, timestamps(n, now))
     return ids
 
 
-# A large import drops the secondary indexes of the issue tables and builds them again at the
-# end: row by row, 1M issues + 3M receipts cost ~20 s of server CPU in index upkeep, sorted
-# builds ~5 s (bench, 2 cores). A build reads the whole table, so it only pays when the import
+class OutsideRows(OutsideDistrictError):
+    """Rows of a batch that lie outside the district (0-based positions in `rows`)."""
+
+    def __init__(self, rows: list[int]) -> None:
+        self.rows = rows
+        super().__init__(
+            f"{len(rows)} 行的位置不在本区范围内", f"{len(rows)} rows lie outside the district"
+        )
+
+
+@dataclass
+class Imported:
+    """What import_batch did: the routes of every row, the rows written and their new ids."""
+
+    routes: BulkRoutes
+    written: np.ndarray
+    ids: np.ndarray
+
+
+# Rows routed and sent at a time: small enough that routing chunk k + 1 overlaps the server
+# taking chunk k for most of the import, large enough to amortise numpy and GEOS calls.
+IMPORT_CHUNK = 100_000
+
+
+def import_batch(
+    batch: IssueBatch,
+    router: BulkRouter,
+    *,
+    skip_outside: bool = False,
+    keep_indexes: bool = False,
+    progress: Callable[[Iterable[Any]], Iterable[Any]] | None = None,
+    timings: dict[str, float] | None = None,
+) -> Imported:
+    """Route a batch of issues and write them with their receipts, in one pass.
+
+    A worker thread routes chunk k + 1 while chunk k is encoded and sent, and the server
+    takes the rows of one COPY as they come: routing (client CPU) overlaps writing (server
+    CPU). The receipt sets met are written after the rows, the indexes rebuilt after them
+    (deferred_indexes), all in one transaction. Rows outside the district are skipped with
+    `skip_outside`; otherwise the first one stops the writing, the rest are still routed, and
+    OutsideRows lists them all (nothing is written). Ids are drawn for every row up front, so
+    a skipped row leaves a gap in the ids.
+    """
+    n, now = len(batch), timezone.now()
+    chunks = [np.arange(s, min(s + IMPORT_CHUNK, n)) for s in range(0, n, IMPORT_CHUNK)]
+    parts: list[BulkRoutes] = []
+    written: list[np.ndarray] = []
+    outside: list[int] = []
+    marks = [time.perf_counter()]
+    with transaction.atomic():
+        with deferred_indexes(n, enabled=not keep_indexes):
+            ids = reserve_ids("gridmgr_issue", n)
+            sets = receipts.SetCollector()
+            with ThreadPoolExecutor(1) as pool, contextlib.ExitStack() as open_copy:
+                routed = [pool.submit(router.route, batch.lon[c], batch.lat[c]) for c in chunks]
+                stream: CopyStream | None = None
+                try:
+                    steps = zip(chunks, routed, strict=True)
+                    for rows, future in progress(steps) if progress else steps:
+                        routes = future.result()
+                        parts.append(routes)
+                        if not skip_outside and routes.outside.any():
+                            outside += rows[routes.outside].tolist()
+                        if outside:
+                            continue  # failing already: only find the other outside rows
+                        keep = np.flatnonzero(~routes.outside)
+                        part = routes.take(keep)
+                        columns = _issue_columns(batch.take(rows[keep]), part, ids[rows[keep]], now)
+                        columns["receipt_set"] = sets.add(part)
+                        columns |= _model_defaults(len(keep), columns)
+                        if stream is None:
+                            stream = open_copy.enter_context(
+                                CopyStream("gridmgr_issue", list(columns))
+                            )
+                        stream.write(columns)
+                        written.append(rows[keep])
+                    if outside:
+                        raise OutsideRows(outside)
+                finally:
+                    for future in routed:
+                        future.cancel()
+            marks.append(time.perf_counter())
+            sets.write()
+            marks.append(time.perf_counter())
+        marks.append(time.perf_counter())
+    marks.append(time.perf_counter())
+    if timings is not None:
+        for k, step in enumerate(("route_copy", "sets", "rebuild", "commit")):
+            timings[step] = marks[k + 1] - marks[k]
+    done = np.concatenate(written) if written else np.zeros(0, dtype=np.int64)
+    return Imported(_concat(parts), done, ids[done])
+
+
+def _concat(parts: list[BulkRoutes]) -> BulkRoutes:
+    """The routes of consecutive chunks as one."""
+    if not parts:
+        return BulkRoutes(np.zeros(0, np.int64), np.zeros(0, bool), np.zeros(0, np.int64), [])
+    layers = [
+        LayerRoutes(
+            first.layer_id,
+            *(np.concatenate([getattr(p.layers[k], f) for p in parts]) for f in _LAYER_FIELDS),
+        )
+        for k, first in enumerate(parts[0].layers)
+    ]
+    region, out, fallback = (
+        np.concatenate([getattr(p, f) for p in parts])
+        for f in ("region", "outside", "fallback_owner")
+    )
+    return BulkRoutes(region, out, fallback, layers)
+
+
+_LAYER_FIELDS = ("zone", "plan", "owner", "rule", "distance")
+
+
+# A large import drops the secondary indexes of the issue table and builds them again at the
+# end: row by row, index upkeep costs several times what sorted builds do (bench, 2 cores). The
+# receipt table keeps its indexes: it gets one row per new receipt set and layer, not per issue. A build reads the whole table, so it only pays when the import
 # is large next to what is there already; until commit, the tables are locked for readers too.
 # Partial indexes stay: imported rows seldom enter them (no tracking number, no idempotency key),
 # and building one scans the whole table all the same.
 REBUILD_MIN_ROWS = 100_000
 REBUILD_MAX_EXISTING = 2.0  # rows already in the issue table, per imported row
-REBUILD_TABLES = ("gridmgr_issue", "gridmgr_routing")
+REBUILD_TABLES = ("gridmgr_issue",)
 REBUILD_WORK_MEM = "1GB"  # for the index sorts, this transaction only
 # How long a large import waits for the readers of the issue tables before it gives up (seconds).
 REBUILD_LOCK_WAIT_S = 30.0

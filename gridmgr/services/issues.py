@@ -17,7 +17,8 @@ from django.utils import timezone
 from geodata.coords import to_wgs84
 from geodata.validate import check_lonlat
 from gridmgr.errors import UnknownCategoryError
-from gridmgr.models import Category, Issue, Routing, Transition
+from gridmgr.models import Category, Issue, Receipt, Transition
+from gridmgr.services import receipts
 from gridmgr.services.prepared import prepared_cursor
 from gridmgr.services.routing import Route, route_point
 
@@ -95,13 +96,15 @@ def apply_route(issue: Issue, route: Route, department_id: int | None) -> None:
     issue.in_overlap = route.in_overlap
     issue.in_blind_spot = route.in_blind_spot
     issue.distance_m = route.distance_m
+    issue.receipt_set = receipts.set_id(route.layers)
     issue.routed_at = timezone.now()
 
 
 # A new issue, its routing receipts and its first step go in one statement: atomic without a
 # transaction of its own, one round trip, and no model instance per receipt (the hot path of
 # every report). An issue whose idempotency key is taken inserts nothing at all. The receipts
-# go as one JSON list, so that the statement is the same whatever the number of layers.
+# go as one JSON list, so that the statement is the same whatever the number of layers; they
+# join the issue's receipt set, which usually exists already (services/receipts.py).
 _RECEIPT_KEYS = ("layer_id", "zone_id", "plan_id", "owner_id", "rule", "distance_m")
 # Field types whose Python values the driver takes as they are (get_db_prep_save would
 # return them unchanged on PostgreSQL, at a cost that shows on the hot path).
@@ -145,16 +148,17 @@ _ISSUE_SKIP, _STEP_SKIP = ("id",), ("id", "issue")
 @functools.cache
 def _insert_sql(step: bool) -> str:
     """The statement writing an issue, its receipts and, with `step`, a transition."""
-    routing = Routing._meta.db_table
+    table = Receipt._meta.db_table
     places = ", ".join(["%s"] * len(_writable(Issue, _ISSUE_SKIP)))
     parts = [
         f"WITH issue AS (INSERT INTO {Issue._meta.db_table} ({_columns(Issue, _ISSUE_SKIP)})"
         f" VALUES ({places})"
         " ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING"
         " RETURNING id)",
-        f"receipts AS (INSERT INTO {routing} (issue_id, {', '.join(_RECEIPT_KEYS)}, routed_at)"
-        f" SELECT issue.id, {', '.join('r.' + k for k in _RECEIPT_KEYS)}, %s::timestamptz"
-        f" FROM issue, json_populate_recordset(NULL::{routing}, %s::json) AS r)",
+        f"receipts AS (INSERT INTO {table} (set_id, {', '.join(_RECEIPT_KEYS)})"
+        f" SELECT %s::uuid, {', '.join('r.' + k for k in _RECEIPT_KEYS)}"
+        f" FROM issue, json_populate_recordset(NULL::{table}, %s::json) AS r"
+        " ON CONFLICT (set_id, layer_id) DO NOTHING)",
     ]
     if step:
         places = ", ".join(["%s"] * len(_writable(Transition, _STEP_SKIP)))
@@ -172,11 +176,11 @@ def insert_issue(issue: Issue, route: Route, step: Transition | None = None) -> 
     """
     db = connections[connection.alias]  # not the proxy: each attribute read through it costs
     # A LayerRoute's attributes are named as the receipt's columns.
-    receipts = [{k: getattr(r, k) for k in _RECEIPT_KEYS} for r in route.layers]
+    layer_receipts = [{k: getattr(r, k) for k in _RECEIPT_KEYS} for r in route.layers]
     params = [
         *_row(issue, _ISSUE_SKIP, db),
-        issue.routed_at or timezone.now(),
-        json.dumps(receipts),
+        issue.receipt_set,
+        json.dumps(layer_receipts),
     ]
     if step is not None:
         params += _row(step, _STEP_SKIP, db)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gridmgr.i18n import local_label, local_name
-from gridmgr.models import Issue, Ownership, PlanActivation, Region, Routing, Transition, Zone
+from gridmgr.models import Issue, Ownership, PlanActivation, Region, Transition, Zone
 from gridmgr.models.owners import OWNER_CHAIN, Role
 from gridmgr.services.cases import step_label
 
@@ -147,7 +147,7 @@ def _at_point(lon: float, lat: float) -> list[dict[str, Any]]:
 
 def zone_panel(zone: Zone, issues: QuerySet[Issue]) -> dict[str, Any]:
     """Everything the side panel shows about a zone; `issues` are those the caller may see."""
-    mine = issues.filter(pk__in=Routing.objects.filter(zone=zone).values("issue_id"))
+    mine = issues.filter(Issue.routed_to(zone=zone))
     open_issues = mine.filter(status__in=Issue.OPEN_STATUSES).order_by("-reported_at", "-id")
     return {
         "id": zone.pk,

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from gridmgr.errors import NotFoundError, PlanError
 from gridmgr.models import Issue, Layer, Plan, PlanActivation, Zone
-from gridmgr.services.bulk import BulkRouter, BulkRoutes, copy_routings, copy_table, timestamps
+from gridmgr.services import receipts
+from gridmgr.services.bulk import BulkRouter, BulkRoutes, copy_table
 
 
 def get_plan(name: str) -> Plan:
@@ -153,17 +154,17 @@ def reroute_open_issues() -> int:
 
 
 def _rewrite_routings(ids: np.ndarray, routes: BulkRoutes) -> None:
+    """Point the issues at their new receipt sets and update their routing summary."""
     now = timezone.now()
-    stamp = timestamps(len(ids), now)
+    sets = receipts.store_sets(routes)
     with connection.cursor() as cur:
-        cur.execute("DELETE FROM gridmgr_routing WHERE issue_id = ANY(%s)", [ids.tolist()])
         # ON COMMIT DROP does not help a second re-route within the same transaction.
         cur.execute("DROP TABLE IF EXISTS pg_temp.reroute")
         cur.execute(
             "CREATE TEMP TABLE reroute (id bigint, zone_id bigint, owner_id bigint, "
-            "in_overlap bool, in_blind_spot bool, distance_m float8) ON COMMIT DROP"
+            "in_overlap bool, in_blind_spot bool, distance_m float8, receipt_set uuid) "
+            "ON COMMIT DROP"
         )
-    copy_routings(ids, routes, stamp)
     copy_table(
         "reroute",
         {
@@ -173,12 +174,14 @@ def _rewrite_routings(ids: np.ndarray, routes: BulkRoutes) -> None:
             "in_overlap": routes.in_overlap(),
             "in_blind_spot": routes.in_blind_spot(),
             "distance_m": routes.distance(),
+            "receipt_set": sets,
         },
     )
     with connection.cursor() as cur:
         cur.execute(
             "UPDATE gridmgr_issue i SET zone_id = r.zone_id, owner_id = r.owner_id, "
             "in_overlap = r.in_overlap, in_blind_spot = r.in_blind_spot, "
-            "distance_m = r.distance_m, routed_at = %s FROM reroute r WHERE i.id = r.id",
+            "distance_m = r.distance_m, receipt_set = r.receipt_set, routed_at = %s "
+            "FROM reroute r WHERE i.id = r.id",
             [now],
         )

@@ -155,7 +155,7 @@ LEFT JOIN gridmgr_owner p ON p.id = a.person_id
 ORDER BY a.zone_id IS NULL AND a.person_id IS NULL, z.code, p.name, a.person_id
 """
 
-_ROUTING = "LEFT JOIN gridmgr_routing r ON r.issue_id = i.id AND r.layer_id = %(layer)s"
+_ROUTING = "LEFT JOIN gridmgr_receipt r ON r.set_id = i.receipt_set AND r.layer_id = %(layer)s"
 
 # Per unit kind: the zone, the person (owner or department) and the owners listed for a row.
 _BY_ZONE = {

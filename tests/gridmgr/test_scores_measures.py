@@ -7,8 +7,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from gridmgr.models import Issue, Layer, Owner, Routing
+from gridmgr.models import Issue, Layer, Owner, Receipt, Zone
 from gridmgr.models.issues import Rule
+from gridmgr.services.receipts import set_id
+from gridmgr.services.routing import LayerRoute
 from gridmgr.services.scores import ScoreError, ScoreRow, ranked, scoreboard
 from tests.gridmgr.score_cases import MARCH, build_cases
 from tests.world import World, full_cells, square_zone
@@ -72,6 +74,32 @@ def test_rates_count_their_numerators(world: World, cases: dict[str, Issue]) -> 
     assert (s1.on_time, s1.handled, s1.reworked) == (1, 3, 2)
 
 
+def add_receipt(issue: Issue, layer: Layer, zone: Zone | None, owner: Owner, rule: Rule) -> None:
+    """Give an issue a receipt in one more layer: a new receipt set, as a re-route would."""
+    layers = [
+        LayerRoute(r.layer_id, r.zone_id, r.plan_id, r.owner_id, r.rule, r.distance_m)
+        for r in issue.routings.all()
+    ]
+    layers.append(LayerRoute(layer.pk, zone and zone.pk, zone and zone.plan_id, owner.pk, rule))
+    issue.receipt_set = set_id(layers)
+    Receipt.objects.bulk_create(
+        [
+            Receipt(
+                set_id=issue.receipt_set,
+                layer_id=r.layer_id,
+                zone_id=r.zone_id,
+                plan_id=r.plan_id,
+                owner_id=r.owner_id,
+                rule=r.rule,
+                distance_m=r.distance_m,
+            )
+            for r in layers
+        ],
+        ignore_conflicts=True,
+    )
+    issue.save(update_fields=["receipt_set"])
+
+
 def test_package_area_rows_are_zones_then_fallback_owners_then_unassigned(
     world: World, cases: dict[str, Issue]
 ) -> None:
@@ -79,34 +107,9 @@ def test_package_area_rows_are_zones_then_fallback_owners_then_unassigned(
     cell = full_cells(world.subs["S1"], world.grid)[0]
     zone = square_zone(world.plan, layer, "P1", world.inside(cell), 500.0)
     cadre = Owner.objects.create(name="驻点干部甲")
-    now = timezone.now()
-    Routing.objects.bulk_create(
-        [
-            Routing(
-                issue=cases["a"],
-                layer=layer,
-                zone=zone,
-                owner=cadre,
-                rule=Rule.COVERS,
-                routed_at=now,
-            ),
-            Routing(
-                issue=cases["b"],
-                layer=layer,
-                zone=zone,
-                owner=cadre,
-                rule=Rule.COVERS,
-                routed_at=now,
-            ),
-            Routing(
-                issue=cases["c"],
-                layer=layer,
-                owner=world.owners["属地S1"],
-                rule=Rule.FALLBACK,
-                routed_at=now,
-            ),
-        ]
-    )
+    add_receipt(cases["a"], layer, zone, cadre, Rule.COVERS)
+    add_receipt(cases["b"], layer, zone, cadre, Rule.COVERS)
+    add_receipt(cases["c"], layer, None, world.owners["属地S1"], Rule.FALLBACK)
     rows = scoreboard("package_area", *MARCH)
     assert [(r.code, r.name, r.owner) for r in rows] == [
         ("P1", "区域P1", "驻点干部甲"),

@@ -2,7 +2,7 @@
 
 import csv
 from argparse import ArgumentParser
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 
@@ -14,13 +14,11 @@ from gridmgr.services.imports import MAX_REPORTED
 from gridmgr.services.intake import (
     CategoryResolver,
     IssueBatch,
+    OutsideRows,
     clashing_ids,
-    deferred_indexes,
     external_ids,
-    insert_batch,
+    import_batch,
 )
-
-CHUNK = 200_000
 
 
 class Command(GridCommand):
@@ -57,26 +55,39 @@ class Command(GridCommand):
             srid=options.get("srid"),
         )
         batch, refused = self._batch(table, options)
-        routes = BulkRouter().route(batch.lon, batch.lat)
-        for row in np.flatnonzero(routes.outside):
-            refused.append((int(self.rows[row]), "位置不在本区范围内 / lies outside the district"))
-        refused.sort()
-        if refused and not options["skip_invalid"]:
-            lines = [f"第 {r} 行 / row {r}: {why}" for r, why in refused[:MAX_REPORTED]]
-            raise GridError(
-                f"{len(refused)} 行被拒绝，未写入任何数据（可加 --skip-invalid 跳过）：\n"
-                + "\n".join(lines),
-                f"{len(refused)} rows refused, nothing written (use --skip-invalid to skip them)",
+        router = BulkRouter()
+        skip = options["skip_invalid"]
+        if refused and not skip:
+            # Refused already: route every row all the same, so that the report lists them all.
+            outside = np.flatnonzero(router.route(batch.lon, batch.lat).outside).tolist()
+            self._refuse(refused + self._outside(outside))
+        try:
+            done = import_batch(
+                batch,
+                router,
+                skip_outside=skip,
+                keep_indexes=options["keep_indexes"],
+                progress=lambda steps: self.progress(list(steps), desc="issues"),
             )
+        except OutsideRows as exc:
+            self._refuse(refused + self._outside(exc.rows))
+        refused = sorted(refused + self._outside(np.flatnonzero(done.routes.outside).tolist()))
         for r, why in refused:
             self.stdout.write(f"跳过 / skipped row {r}: {why}")
-        keep = np.flatnonzero(~routes.outside)
-        with deferred_indexes(len(keep), enabled=not options["keep_indexes"]):
-            for start in self.progress(range(0, len(keep), CHUNK), desc="issues"):
-                idx = keep[start : start + CHUNK]
-                insert_batch(batch.take(idx), routes.take(idx))
-        routes = routes.take(keep)
-        self._summary(len(table), len(keep), refused, routes)
+        routes = done.routes.take(done.written)
+        self._summary(len(table), len(done.written), refused, routes)
+
+    def _outside(self, rows: list[int]) -> list[tuple[int, str]]:
+        return [(int(self.rows[r]), "位置不在本区范围内 / lies outside the district") for r in rows]
+
+    def _refuse(self, refused: list[tuple[int, str]]) -> NoReturn:
+        refused = sorted(refused)
+        lines = [f"第 {r} 行 / row {r}: {why}" for r, why in refused[:MAX_REPORTED]]
+        raise GridError(
+            f"{len(refused)} 行被拒绝，未写入任何数据（可加 --skip-invalid 跳过）：\n"
+            + "\n".join(lines),
+            f"{len(refused)} rows refused, nothing written (use --skip-invalid to skip them)",
+        )
 
     def _batch(self, table: PointTable, options: dict[str, Any]) -> tuple[IssueBatch, list]:
         mapping = _read_map(options.get("category_map"))
