@@ -49,14 +49,21 @@ def receipts_to_sets(apps, schema_editor):
             sets.setdefault(set_id, receipts)
             links.append((issue_id, set_id))
         rows = [(s, *r) for s, receipts in sets.items() for r in receipts]
-        cur.executemany(
-            "INSERT INTO gridmgr_receipt (set_id, layer_id, zone_id, plan_id, owner_id, rule,"
-            " distance_m) VALUES (%s, %s, %s, %s, %s, %s, %s)",
-            rows,
+        cur.execute("CREATE TEMP TABLE receipt_links (issue_id bigint, set_id uuid)")
+        with cur.copy(
+            "COPY gridmgr_receipt (set_id, layer_id, zone_id, plan_id, owner_id, rule,"
+            " distance_m) FROM STDIN"
+        ) as copy:
+            for row in rows:
+                copy.write_row(row)
+        with cur.copy("COPY receipt_links FROM STDIN") as copy:
+            for link in links:
+                copy.write_row(link)
+        cur.execute(
+            "UPDATE gridmgr_issue i SET receipt_set = l.set_id FROM receipt_links l"
+            " WHERE i.id = l.issue_id"
         )
-        cur.executemany(
-            "UPDATE gridmgr_issue SET receipt_set = %s WHERE id = %s", [(s, i) for i, s in links]
-        )
+        cur.execute("DROP TABLE receipt_links")
 
 
 class Migration(migrations.Migration):
@@ -69,9 +76,14 @@ class Migration(migrations.Migration):
             name="Receipt",
             fields=[
                 (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    "pk",
+                    models.CompositePrimaryKey(
+                        "set_id",
+                        "layer",
+                        blank=True,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
                     ),
                 ),
                 ("set_id", models.UUIDField()),
@@ -131,13 +143,6 @@ class Migration(migrations.Migration):
                     ),
                 ),
             ],
-            options={
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("set_id", "layer"), name="one_receipt_per_layer"
-                    )
-                ],
-            },
         ),
         migrations.AddField(
             model_name="issue",

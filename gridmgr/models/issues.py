@@ -213,7 +213,9 @@ class Receipt(models.Model):
     keep a zone from being deleted. Protection is Routing's, which only shows sets in use.
     """
 
-    set_id = models.UUIDField(db_index=False)
+    # Keyed by (set, layer): no id column nor its sequence, one index less to keep.
+    pk = models.CompositePrimaryKey("set_id", "layer")
+    set_id = models.UUIDField()
     layer = models.ForeignKey(
         "gridmgr.Layer",
         on_delete=models.DO_NOTHING,
@@ -246,11 +248,6 @@ class Receipt(models.Model):
     )
     rule = models.CharField(max_length=10, choices=Rule.choices)
     distance_m = models.FloatField(null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["set_id", "layer"], name="one_receipt_per_layer")
-        ]
 
     def __str__(self) -> str:
         return f"{self.set_id}/{self.layer_id}: {self.zone_id} ({self.rule})"

@@ -118,11 +118,12 @@ def store_sets(routes: BulkRoutes) -> pa.Array:
 
 
 class SetCollector:
-    """The receipt sets of routed points, batch after batch, written once at the end."""
+    """The receipt sets of routed points, batch after batch, written when asked."""
 
     def __init__(self) -> None:
         self.rows: list[np.ndarray] = []
         self.ids: list[np.ndarray] = []
+        self.written = np.zeros(0, dtype="V16")  # ids written already, sorted
 
     def add(self, routes: BulkRoutes) -> pa.Array:
         """Each point's set id (uuid bytes; null without layers); nothing is written yet."""
@@ -141,13 +142,19 @@ class SetCollector:
         )
 
     def write(self) -> None:
-        """Store the sets met that are not stored yet."""
+        """Store the sets met since the last write that are not stored yet."""
         # Batches come from one router: their rows all have the same layers, hence width.
         if self.rows:
             rows, ids = np.concatenate(self.rows), np.concatenate(self.ids)
-            _, first = np.unique(ids.view("V16").reshape(-1), return_index=True)
-            _write_new(rows[first], ids[first])
+            keys, first = np.unique(ids.view("V16").reshape(-1), return_index=True)
+            new = ~np.isin(keys, self.written)
+            if new.any():
+                _write_new(rows[first[new]], ids[first[new]])
+            self.written = np.union1d(self.written, keys)
         self.rows, self.ids = [], []
+
+
+_ANALYZE_AFTER_ROWS = 10_000
 
 
 def _write_new(rows: np.ndarray, ids: np.ndarray) -> None:
@@ -181,10 +188,20 @@ def _write_new(rows: np.ndarray, ids: np.ndarray) -> None:
             "ON COMMIT DROP"
         )
         copy_table("receipt_in", columns)
+        # Other writers of receipts (issue reports too) wait until this transaction ends: no
+        # set can then appear between the NOT EXISTS and the insert, so the INSERT skips
+        # ON CONFLICT's per-row speculative insertion (a third of its cost). A large import
+        # closes the issue table to them anyway; a small one is over in moments.
+        cur.execute("LOCK TABLE gridmgr_receipt IN SHARE ROW EXCLUSIVE MODE")
+        # Temporary tables have no statistics until analysed: without them the planner may
+        # take a few rows for a hundred thousand and probe the receipts by scanning them.
+        cur.execute("ANALYZE receipt_in")
         cur.execute(
             f"INSERT INTO gridmgr_receipt ({names}) SELECT {names} FROM receipt_in t "
             "WHERE NOT EXISTS (SELECT FROM gridmgr_receipt g "
-            "WHERE g.set_id = t.set_id AND g.layer_id = t.layer_id) "
-            "ON CONFLICT (set_id, layer_id) DO NOTHING"
+            "WHERE g.set_id = t.set_id AND g.layer_id = t.layer_id)"
         )
+        if cur.rowcount >= _ANALYZE_AFTER_ROWS:
+            # Statistics from before (an empty table, say) would mislead the next write.
+            cur.execute("ANALYZE gridmgr_receipt")
         cur.execute("DROP TABLE receipt_in")
