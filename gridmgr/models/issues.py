@@ -77,10 +77,15 @@ class Issue(models.Model):
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, db_constraint=False, db_index=False
     )
-    description = models.TextField(blank=True)
+    # db_default on the columns a new issue leaves at their default: COPY then leaves them out,
+    # and the server fills them in (a bulk import of a million issues encodes and parses eight
+    # columns fewer per row). default too, so that Python-side instances have the value.
+    description = models.TextField(blank=True, default="", db_default="")
     source = models.CharField(max_length=30, default="grid_worker")
     reported_at = models.DateTimeField(default=timezone.now, db_index=True)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.REPORTED)
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.REPORTED, db_default="reported"
+    )
     # No index: a handful of regions per district make it too unselective to help a list; a
     # region's issues are found through its zones and owners, or by scanning.
     region = models.ForeignKey(
@@ -121,9 +126,9 @@ class Issue(models.Model):
     # Both unique among the issues that have one (Meta.constraints), like external_id.
     tracking_number = models.CharField(max_length=20, null=True, blank=True)
     idempotency_key = models.CharField(max_length=100, null=True, blank=True)
-    reporter_name = models.CharField(max_length=100, blank=True)
-    reporter_contact = models.CharField(max_length=100, blank=True)
-    address = models.CharField(max_length=200, blank=True)
+    reporter_name = models.CharField(max_length=100, blank=True, default="", db_default="")
+    reporter_contact = models.CharField(max_length=100, blank=True, default="", db_default="")
+    address = models.CharField(max_length=200, blank=True, default="", db_default="")
     registered_at = models.DateTimeField(null=True, blank=True)
     dispatched_at = models.DateTimeField(null=True, blank=True)
     # Indexed where set (Meta.indexes): overdue checks compare it, bulk imports leave it empty.
@@ -143,9 +148,9 @@ class Issue(models.Model):
         db_constraint=False,
         db_index=False,
     )
-    escalation_level = models.PositiveSmallIntegerField(default=0)
-    rework_count = models.PositiveSmallIntegerField(default=0)
-    suspended_from = models.CharField(max_length=12, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(default=0, db_default=0)
+    rework_count = models.PositiveSmallIntegerField(default=0, db_default=0)
+    suspended_from = models.CharField(max_length=12, blank=True, default="", db_default="")
     # When the current suspension began: on resume, due_at moves by the working time since.
     suspended_at = models.DateTimeField(null=True, blank=True)
     merged_into = models.ForeignKey(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -332,15 +332,18 @@ def _issue_columns(
         if batch.reported_at is not None
         else timestamps(n, now)
     )
+    # Left out, the columns take their database defaults (NULL, "", "reported": db_default).
+    optional = {
+        "external_id": batch.external_id,
+        "description": batch.description,
+    }
     return {
         "id": ids,
-        "external_id": _text_column(batch.external_id, None, n),
+        **{k: pa.array(v, type=pa.string()) for k, v in optional.items() if v is not None},
         "location": _ewkb_points(batch.lon, batch.lat),
         "category_id": batch.category_id,
-        "description": _text_column(batch.description, "", n),
         "source": pa.repeat(pa.scalar(batch.source, pa.string()), n),
         "reported_at": reported,
-        "status": pa.repeat(pa.scalar("reported", pa.string()), n),
         "region_id": routes.region,
         "zone_id": routes.zone(),
         "owner_id": routes.owner(),
@@ -371,16 +374,13 @@ def _model_defaults(n: int, written: dict) -> dict:
     from gridmgr.models import Issue
 
     # COPY bypasses the ORM: a NOT NULL column without a database default must be written.
-    fields = [f for f in Issue._meta.concrete_fields if f.column not in written and not f.null]
+    fields = [
+        f
+        for f in Issue._meta.concrete_fields
+        if f.column not in written and not f.null and not f.has_db_default()
+    ]
     values = {f.column: f.get_default() for f in fields}  # "" for text fields without default
     return {column: pa.repeat(pa.scalar(v), n) for column, v in values.items() if v is not None}
-
-
-def _text_column(values: Sequence[str | None] | None, default: str | None, n: int) -> pa.Array:
-    """A text column from a list, or n copies of the default when there is none."""
-    if values:
-        return pa.array(values, type=pa.string())
-    return pa.repeat(pa.scalar(default, pa.string()), n)
 
 
 def external_ids(column: np.ndarray) -> list[str | None]:
