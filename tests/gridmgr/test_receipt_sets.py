@@ -10,21 +10,11 @@ import pytest
 from gridmgr.models import Issue, Receipt, Routing
 from gridmgr.services import intake, receipts
 from gridmgr.services.bulk import BulkRouter
-from gridmgr.services.intake import IssueBatch, OutsideRows, import_batch, insert_batch, route_batch
+from gridmgr.services.intake import OutsideRows, import_batch, insert_batch, route_batch
 from gridmgr.services.issues import report_issue
 from gridmgr.services.routing import route_point
+from tests.gridmgr.test_assign_in_bulk import batch_of
 from tests.world import TIANANMEN, World, full_cells
-
-
-def batch_of(world: World, points: list[tuple[float, float]]) -> IssueBatch:
-    parking = world.categories["parking"]
-    n = len(points)
-    return IssueBatch(
-        lon=np.array([p[0] for p in points]),
-        lat=np.array([p[1] for p in points]),
-        category_id=np.full(n, parking.pk, dtype=np.int64),
-        department_id=np.full(n, parking.department_id, dtype=np.int64),
-    )
 
 
 def spread(world: World, cell, k: int) -> list[tuple[float, float]]:
