@@ -141,8 +141,14 @@ class BulkRouter:
         with connection.cursor() as cur:
             cur.execute("SELECT id FROM gridmgr_layer ORDER BY rank, name")
             layer_ids = [row[0] for row in cur.fetchall()]
+            # The planner's cost estimate of reading 100k zones with their owners calls for JIT
+            # compilation, which costs more than it saves here (0.2 of 0.48 s): off, this once.
+            cur.execute("SELECT current_setting('jit')")
+            jit = cur.fetchone()[0]
+            cur.execute("SET jit = off")
             cur.execute(_ZONES_SQL.format(where=zone_where), args)
             zones = cur.fetchall()
+            cur.execute("SELECT set_config('jit', %s, false)", [jit])
             cur.execute(_REGIONS_SQL, args)
             regions = cur.fetchall()
         self.layers = [_layer_index(lid, [z for z in zones if z[1] == lid]) for lid in layer_ids]
