@@ -69,6 +69,21 @@ def digest(row: np.ndarray) -> bytes:
     return hashlib.blake2b(row.astype("<i8").tobytes(), digest_size=16).digest()
 
 
+def digests(rows: np.ndarray) -> np.ndarray:
+    """digest() of every row, as a (rows, 16) uint8 array.
+
+    The rows' bytes are made once and sliced: a third of the time of a digest() call per row
+    (a million points over 100k unit grids make ~100k sets a batch).
+    """
+    data = memoryview(np.ascontiguousarray(rows, dtype="<i8").tobytes())
+    width = rows.shape[1] * 8
+    out = bytearray(16 * len(rows))
+    for k in range(len(rows)):
+        at = k * width
+        out[16 * k : 16 * k + 16] = hashlib.blake2b(data[at : at + width], digest_size=16).digest()
+    return np.frombuffer(bytes(out), dtype=np.uint8).reshape(-1, 16)
+
+
 def set_id(layers: Sequence[LayerRoute]) -> uuid.UUID | None:
     """The id of one issue's receipt set (None without layers)."""
     return uuid.UUID(bytes=digest(content_row(layers))) if layers else None
@@ -133,7 +148,7 @@ class SetCollector:
         columns = content_columns(routes)
         first, inverse = group_rows(columns)
         rows = np.stack([col[first] for col in columns], axis=1)
-        ids = np.frombuffer(b"".join(digest(row) for row in rows), dtype=np.uint8).reshape(-1, 16)
+        ids = digests(rows)
         self.rows.append(rows)
         self.ids.append(ids)
         per_point = np.ascontiguousarray(ids[inverse])

@@ -62,6 +62,8 @@ def test_the_set_id_is_the_digest_of_the_receipts(world: World) -> None:
     assert issue.receipt_set == receipts.set_id(route.layers)
     row = receipts.content_row(route.layers)
     assert issue.receipt_set == uuid.UUID(bytes=receipts.digest(row))
+    many = np.stack([row, row + 1])
+    assert receipts.digests(many).tobytes() == receipts.digest(row) + receipts.digest(row + 1)
     # Another zone, another set.
     other = full_cells(world.subs["S2"], world.grid)[1]
     assert receipts.set_id(route_point(*world.inside(other)).layers) != issue.receipt_set
