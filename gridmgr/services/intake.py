@@ -264,6 +264,10 @@ def deferred_indexes(n: int, enabled: bool = True) -> Iterator[None]:
             cur.execute(_REFERRING_SQL, [table])
             referring += cur.fetchall()
         _lock_for_rebuild(cur, sorted({child for child, _, _ in referring}))
+        if referring:
+            # Rows this transaction wrote before keep their (deferred) checks pending, and a
+            # table with pending checks cannot be altered: run them now.
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for child, constraint, _ in referring:
             cur.execute(f"ALTER TABLE {child} DROP CONSTRAINT {constraint}")
         for table in REBUILD_TABLES:
@@ -284,6 +288,8 @@ def deferred_indexes(n: int, enabled: bool = True) -> Iterator[None]:
         cur.execute("SELECT set_config('maintenance_work_mem', %s, true)", [REBUILD_WORK_MEM])
         for statement in rebuild:
             cur.execute(statement)
+        if referring:
+            cur.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's keys: deferred to commit
 
 
 def _lock_for_rebuild(cur: Any, referring: list[str]) -> None:

@@ -9,7 +9,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from gridmgr.errors import GridError
-from gridmgr.models import Issue, Routing
+from gridmgr.models import Issue, Routing, Transition
 from gridmgr.services import intake
 from gridmgr.services.intake import IssueBatch, deferred_indexes, insert_batch, route_batch
 from tests.world import World, full_cells
@@ -120,3 +120,39 @@ def test_a_large_import_gives_up_clearly_when_readers_hold_the_tables(
     finally:
         done.set()
         thread.join()
+
+
+FOREIGN_KEYS_SQL = """
+SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), convalidated
+FROM pg_constraint WHERE confrelid = 'gridmgr_issue'::regclass AND contype = 'f' ORDER BY 1, 2
+"""
+
+
+def foreign_keys() -> list[tuple]:
+    with connection.cursor() as cur:
+        cur.execute(FOREIGN_KEYS_SQL)
+        return cur.fetchall()
+
+
+@pytest.mark.usefixtures("large_from_3")
+def test_large_import_puts_back_the_primary_key_and_the_keys_that_need_it(world: World) -> None:
+    first = batch_of(world, 1, ["P0"])
+    (old,) = insert_batch(first, route_batch(first)).tolist()
+    step = Transition.objects.create(issue_id=old, action="report", to_status="reported")
+    keys = foreign_keys()
+    assert {k[0] for k in keys} >= {"gridmgr_transition", "gridmgr_photo", "gridmgr_notification"}
+    batch = batch_of(world, 4, ["P1", "P2", None, None])
+    with transaction.atomic(), deferred_indexes(4):
+        assert foreign_keys() == []  # dropped for the import, with the primary key
+        assert not any("pkey" in index for index in indexes())
+        insert_batch(batch, route_batch(batch))
+    assert foreign_keys() == keys  # back, and checked again (convalidated)
+    assert any(index.startswith("CREATE UNIQUE INDEX gridmgr_issue_pkey") for index in indexes())
+    step.refresh_from_db()
+    # Enforced again: a step naming no issue is refused (checked at once here, not at commit).
+    with connection.cursor() as cur:
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Transition.objects.create(issue_id=old + 10**9, action="report", to_status="reported")
+    with connection.cursor() as cur:
+        cur.execute("SET CONSTRAINTS ALL DEFERRED")
