@@ -50,15 +50,16 @@ def receipts_to_sets(apps, schema_editor):
             links.append((issue_id, set_id))
         rows = [(s, *r) for s, receipts in sets.items() for r in receipts]
         cur.execute("CREATE TEMP TABLE receipt_links (issue_id bigint, set_id uuid)")
-        with cur.copy(
-            "COPY gridmgr_receipt (set_id, layer_id, zone_id, plan_id, owner_id, rule,"
-            " distance_m) FROM STDIN"
-        ) as copy:
-            for row in rows:
-                copy.write_row(row)
-        with cur.copy("COPY receipt_links FROM STDIN") as copy:
-            for link in links:
-                copy.write_row(link)
+        for table, values in (
+            (
+                "gridmgr_receipt (set_id, layer_id, zone_id, plan_id, owner_id, rule, distance_m)",
+                rows,
+            ),
+            ("receipt_links", links),
+        ):
+            with cur.copy(f"COPY {table} FROM STDIN") as copy:
+                for value in values:
+                    copy.write_row(value)
         cur.execute(
             "UPDATE gridmgr_issue i SET receipt_set = l.set_id FROM receipt_links l"
             " WHERE i.id = l.issue_id"

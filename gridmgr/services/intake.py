@@ -73,14 +73,8 @@ def route_batch(batch: IssueBatch, router: BulkRouter | None = None) -> BulkRout
     return (router or BulkRouter()).route(batch.lon, batch.lat)
 
 
-def insert_batch(
-    batch: IssueBatch, routes: BulkRoutes, receipt_sets: pa.Array | None = None
-) -> np.ndarray:
-    """Write a routed batch of issues and their receipts; returns the new issue ids.
-
-    `receipt_sets`: the batch's receipt-set ids, when receipts.store_sets has already stored
-    them (once for a whole import is cheaper than once per batch).
-    """
+def insert_batch(batch: IssueBatch, routes: BulkRoutes) -> np.ndarray:
+    """Write a routed batch of issues and their receipts; returns the new issue ids."""
     if routes.outside.any():
         row = int(np.flatnonzero(routes.outside)[0])
         raise OutsideDistrictError(
@@ -91,8 +85,7 @@ def insert_batch(
     with transaction.atomic(), deferred_indexes(n):
         ids = reserve_ids("gridmgr_issue", n)
         columns = _issue_columns(batch, routes, ids, now)
-        with_sets = receipts.store_sets(routes) if receipt_sets is None else receipt_sets
-        columns["receipt_set"] = with_sets
+        columns["receipt_set"] = receipts.store_sets(routes)
         copy_table("gridmgr_issue", columns | _model_defaults(n, columns))
     return ids
 
