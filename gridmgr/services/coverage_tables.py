@@ -44,6 +44,11 @@ LEVELS = {
     "subdistrict": "街道 / sub-district",
     "community": "社区 / community",
 }
+# Said as the grid manager does it in the product: the coverage page's button, not a command.
+NO_SNAPSHOT = (
+    "尚无快照（指挥中心可在“网格覆盖”页面点“保存快照”保存一次）"
+    ' / no snapshot yet (the command centre saves one with "Save snapshot" on the Coverage page)'
+)
 CROSSINGS = {
     "crossing_parent": "越出上级网格 / beyond parent zone",
     "outside_district": "越出辖区 / outside district",
@@ -262,7 +267,7 @@ def _change(reports: list[LayerCoverage]) -> Table:
             Column("盲区数", "Blind spots", "dint"),
             Column("重叠数", "Overlaps", "dint"),
         ],
-        empty="尚无快照（用 --commit 保存一次） / no snapshot yet (store one with --commit)",
+        empty=NO_SNAPSHOT,
     )
     for r in reports:
         if r.change is None:
