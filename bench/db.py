@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import secrets
 from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -59,6 +60,8 @@ def setup_django(verbosity: int = 0) -> str:
     os.environ["DATABASE_URL"] = url
     # Production runs without DEBUG; with it, Django keeps every query in memory.
     os.environ["DEBUG"] = "0"
+    # Without DEBUG the settings refuse to start on no key; a throwaway one serves the bench.
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     importlib.reload(settings_module)
 
     import django

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -41,6 +42,8 @@ def setup_database(name: str = INTAKE_DB, reuse: bool = False) -> str:
         recreate(base, name)
     os.environ["DATABASE_URL"] = url
     os.environ["DEBUG"] = "0"
+    # Without DEBUG the settings refuse to start on no key; a throwaway one serves the bench.
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     # This process profiles through Django's test client (host "testserver").
     os.environ["ALLOWED_HOSTS"] = f"{LOCALHOST},testserver"
     importlib.reload(settings_module)
@@ -177,6 +180,7 @@ class Gunicorn:
         env.update(
             DATABASE_URL=self.url,
             DEBUG="0",
+            SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
             ALLOWED_HOSTS=LOCALHOST,
             DJANGO_SETTINGS_MODULE=SETTINGS,
         )

@@ -2,6 +2,8 @@
 
 import os
 
+from django.core.exceptions import ImproperlyConfigured
+
 
 def env_str(name: str, default: str) -> str:
     """Return the environment variable `name`, or `default`."""
@@ -34,3 +36,16 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw in (None, ""):
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_pair(name: str) -> tuple[str, str] | None:
+    """Return the environment variable `name` as two comma-separated values, or None if unset."""
+    items = env_list(name, [])
+    if not items:
+        return None
+    if len(items) != 2:
+        raise ImproperlyConfigured(
+            f"{name} 应为两个用逗号分隔的值，例如 HTTP_X_FORWARDED_PROTO,https / "
+            f"{name} must be two comma-separated values, e.g. HTTP_X_FORWARDED_PROTO,https"
+        )
+    return items[0], items[1]

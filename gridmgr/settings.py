@@ -3,14 +3,41 @@
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
-from gridmgr.conf import env_bool, env_float, env_int, env_list, env_str
+from gridmgr.conf import env_bool, env_float, env_int, env_list, env_pair, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-change-me")
 DEBUG = env_bool("DEBUG", True)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+
+# --- production: the secret key and HTTPS (README: Serving in production) ---
+# The development key is public (it is in this file): with DEBUG off it would let anyone forge
+# sessions and password-reset links, so the app refuses to start rather than run on it.
+DEV_SECRET_KEY = "dev-only-insecure-key-change-me"
+SECRET_KEY = env_str("SECRET_KEY", "")
+if not DEBUG and SECRET_KEY in ("", DEV_SECRET_KEY):
+    raise ImproperlyConfigured(
+        "DEBUG=false 时必须设置 SECRET_KEY（一个长的随机值，例如 python3 -c 'import secrets; "
+        "print(secrets.token_urlsafe(50))' 的输出）/ SECRET_KEY must be set when DEBUG=false "
+        "(a long random value, e.g. the output of python3 -c 'import secrets; "
+        "print(secrets.token_urlsafe(50))')"
+    )
+SECRET_KEY = SECRET_KEY or DEV_SECRET_KEY
+# All off by default: `make run` and the benchmarks serve plain HTTP on 127.0.0.1. Behind an
+# HTTPS front server set them as the README's production environment does.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", False)
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# The header and value by which the front server says the client came over HTTPS, e.g.
+# "HTTP_X_FORWARDED_PROTO,https"; trust it only when that server sets or strips the header.
+SECURE_PROXY_SSL_HEADER = env_pair("SECURE_PROXY_SSL_HEADER")
+# --- end of production settings ---
 
 INSTALLED_APPS = [
     "django.contrib.admin",
