@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import IntegrityError
 from django.db.models import QuerySet
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
@@ -42,13 +41,15 @@ from gridmgr.models import Issue, Photo
 from gridmgr.services import timeline
 from gridmgr.services.access import may_handle, visible_issues
 from gridmgr.services.cases import STEPS, TransitionError, allowed_actions, apply, receive
+from gridmgr.services.idempotency import Sender
 from gridmgr.services.photos import add_photo
 
 IDEMPOTENCY = OpenApiParameter(
     "Idempotency-Key",
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
-    description="repeat a report safely: the same key returns the first issue (200)",
+    description="repeat a report safely: the same key from the same user returns that user's"
+    " first issue (200); keys are per user, another user's key makes a new issue",
 )
 REPORT_EXAMPLE = OpenApiExample(
     "暴露垃圾 / exposed rubbish (GPS)",
@@ -166,21 +167,14 @@ class IssueViewSet(
         role = found.role if found is not None else ""
         data.setdefault("source", role if role in s.SOURCES else "staff")
         point = data.pop("lon"), data.pop("lat")
-        try:
-            return receive(
-                *point,
-                data.pop("category"),
-                idempotency_key=key,
-                actor=self.request.user,
-                actor_label=self.request.user.get_username(),
-                **data,
-            )
-        except IntegrityError:
-            # Two requests with the same key at once: the second finds the first's issue.
-            earlier = Issue.objects.filter(idempotency_key=key).first() if key else None
-            if earlier is None:
-                raise
-            return earlier, False
+        return receive(
+            *point,
+            data.pop("category"),
+            idempotency=Sender.user(self.request.user).key(key),
+            actor=self.request.user,
+            actor_label=self.request.user.get_username(),
+            **data,
+        )
 
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
     def transition(self, request: Request, pk: str | None = None) -> Response:

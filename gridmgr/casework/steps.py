@@ -10,10 +10,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from gridmgr.models import Category, Issue, Owner, Photo, Transition
 from gridmgr.services.cases import apply, receive
+from gridmgr.services.idempotency import Sender
 from gridmgr.services.photos import Readable, add_photo
 
 CITIZEN = "市民 / citizen"
@@ -59,29 +60,22 @@ class Report:
     key: str
 
 
-def submit_report(report: Report, photos: Sequence[Readable]) -> Issue:
+def submit_report(report: Report, photos: Sequence[Readable], sender: Sender) -> Issue:
     """Open a case for a citizen's report with its photos; the same key twice gives one case."""
-    try:
-        with transaction.atomic():
-            issue, created = receive(
-                report.lon,
-                report.lat,
-                report.category,
-                description=report.description,
-                source="citizen",
-                coord_sys="wgs84",
-                reporter_name=report.name,
-                reporter_contact=report.contact,
-                idempotency_key=report.key,
-                actor_label=CITIZEN,
-            )
-            if created:
-                for upload in photos:
-                    add_photo(issue, upload, Photo.Kind.REPORT)
-            return issue
-    except IntegrityError:
-        # Two submissions with the same key at once: the second finds the first's case.
-        earlier = Issue.objects.filter(idempotency_key=report.key).first()
-        if earlier is None:
-            raise
-        return earlier
+    with transaction.atomic():
+        issue, created = receive(
+            report.lon,
+            report.lat,
+            report.category,
+            description=report.description,
+            source="citizen",
+            coord_sys="wgs84",
+            reporter_name=report.name,
+            reporter_contact=report.contact,
+            idempotency=sender.key(report.key),
+            actor_label=CITIZEN,
+        )
+        if created:
+            for upload in photos:
+                add_photo(issue, upload, Photo.Kind.REPORT)
+        return issue

@@ -37,6 +37,7 @@ from gridmgr.models import Issue
 from gridmgr.services import mapdata
 from gridmgr.services.access import visible_issues
 from gridmgr.services.cases import STEPS, allowed_actions, duplicates_of, step_label
+from gridmgr.services.idempotency import Sender
 from gridmgr.services.parties import responsible_parties
 from gridmgr.services.photos import PhotoError
 from gridmgr.services.timeline import timeline
@@ -194,6 +195,7 @@ def issue_act(request: HttpRequest, pk: int) -> HttpResponse:
 def report(request: HttpRequest) -> HttpResponse:
     """A citizen reports a problem: where, what, photos; one case per form, however often sent."""
     form = ReportForm(request.POST or None, request.FILES or None)
+    sender = Sender.form(request.session)  # the form's key is this browser's only
     if request.method == "POST" and over_limit(request):
         limit = settings.GRIDMGR_REPORT_LIMIT_PER_HOUR
         form.add_error(
@@ -205,7 +207,7 @@ def report(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         fields = ("lon", "lat", "category", "description", "name", "contact", "key")
         try:
-            issue = submit_report(Report(**{k: data[k] for k in fields}), data["photos"])
+            issue = submit_report(Report(**{k: data[k] for k in fields}), data["photos"], sender)
         except PhotoError as error:
             form.add_error("photos", local_message(error))
         except GridError as error:  # outside the district, bad coordinates

@@ -125,7 +125,8 @@ class Issue(models.Model):
     # The closed loop (issue 4): tracking, deadlines, escalation, merging.
     # Both unique among the issues that have one (Meta.constraints), like external_id.
     tracking_number = models.CharField(max_length=20, null=True, blank=True)
-    idempotency_key = models.CharField(max_length=100, null=True, blank=True)
+    # Namespaced by its sender (services.idempotency): room for the prefix and a 100-character key.
+    idempotency_key = models.CharField(max_length=200, null=True, blank=True)
     reporter_name = models.CharField(max_length=100, blank=True, default="", db_default="")
     reporter_contact = models.CharField(max_length=100, blank=True, default="", db_default="")
     address = models.CharField(max_length=200, blank=True, default="", db_default="")

@@ -12,7 +12,6 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import IntegrityError
 from django.db.models import Prefetch, QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
@@ -22,6 +21,7 @@ from gridmgr.models import ApiKey, Category, Issue, Owner, Photo
 from gridmgr.open311.errors import NotFound
 from gridmgr.open311.params import NewRequest, RequestQuery
 from gridmgr.services.cases import receive
+from gridmgr.services.idempotency import Sender
 from gridmgr.services.issues import find_category
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -31,8 +31,6 @@ MAX_REQUESTS = 1000
 # Statuses whose last comment is shown to the public as status_notes: the reasons a citizen
 # is owed; comments on internal steps (reassign, rework) stay internal.
 PUBLIC_REASONS = (Issue.Status.REJECTED, Issue.Status.SUSPENDED)
-# A case whose insert hit a unique constraint other than its idempotency key is received again.
-RECEIVE_ATTEMPTS = 3
 
 Item = dict[str, object]
 # Turns a site-relative URL into an absolute one (request.build_absolute_uri).
@@ -180,39 +178,19 @@ def service_definition(code: str) -> Item:
 def submit(new: NewRequest, key: ApiKey) -> tuple[list[Item], bool]:
     """Open a case for a posted request; True when created, False for a repeated key."""
     category = offered_service(new.service_code)
-    # Keys are namespaced per client, so that two clients' keys never meet.
-    idempotency_key = f"open311:{key.pk}:{new.idempotency_key}" if new.idempotency_key else None
-    # receive() runs in its own transaction: no outer one (it would only add a savepoint).
-    for attempt in range(1, RECEIVE_ATTEMPTS + 1):
-        try:
-            issue, created = receive(
-                new.lon,
-                new.lat,
-                category,
-                description=new.description,
-                source="open311",
-                coord_sys=new.coord_sys,
-                reporter_name=new.reporter_name,
-                reporter_contact=new.reporter_contact,
-                address=new.address,
-                idempotency_key=idempotency_key,
-                actor_label=f"Open311: {key.name}"[:100],
-            )
-            break
-        except IntegrityError:
-            # A concurrent retry with the same key committed first: answer with its case.
-            earlier = (
-                Issue.objects.filter(idempotency_key=idempotency_key).first()
-                if idempotency_key is not None
-                else None
-            )
-            if earlier is not None:
-                issue, created = earlier, False
-                break
-            # Else most likely a tracking number drawn twice (24 random bits a day): the
-            # transaction was rolled back whole, so receive again with a new number.
-            if attempt == RECEIVE_ATTEMPTS:
-                raise
+    issue, created = receive(
+        new.lon,
+        new.lat,
+        category,
+        description=new.description,
+        source="open311",
+        coord_sys=new.coord_sys,
+        reporter_name=new.reporter_name,
+        reporter_contact=new.reporter_contact,
+        address=new.address,
+        idempotency=Sender.api_key(key).key(new.idempotency_key),
+        actor_label=f"Open311: {key.name}"[:100],
+    )
     item: Item = {
         "service_request_id": issue.tracking_number,
         "service_notice": service_notice(issue.category),

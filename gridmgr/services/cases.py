@@ -27,6 +27,7 @@ from gridmgr.errors import GridError
 from gridmgr.models import Account, AccountRole, Category, Issue, Owner, Photo, Transition
 from gridmgr.services.access import account_of, is_centre, may_handle
 from gridmgr.services.duplicates import find_duplicates
+from gridmgr.services.idempotency import ScopedKey, earlier_case
 from gridmgr.services.issues import insert_issue, routed_issue
 from gridmgr.services.notify import notify
 from gridmgr.services.parties import responsible_parties
@@ -86,6 +87,8 @@ STEPS: dict[str, Step] = {
 }
 # The states in which the clock runs and the parties are at work.
 RUNNING = (S.DISPATCHED, S.HANDLING)
+# Draws of a tracking number before a report is refused (a number drawn twice is drawn again).
+RECEIVE_ATTEMPTS = 3
 # Records that are not user steps.
 OTHER_ACTIONS = {"report": gettext_noop("上报"), "escalate": gettext_noop("超期升级")}
 
@@ -145,45 +148,51 @@ def receive(
     reporter_name: str = "",
     reporter_contact: str = "",
     address: str = "",
-    idempotency_key: str | None = None,
+    idempotency: ScopedKey | None = None,
     actor: AbstractBaseUser | None = None,
     actor_label: str = "",
     now: dt.datetime | None = None,
 ) -> Receipt:
-    """Take in a report as a new case (a repeated idempotency key returns the first one)."""
+    """Take in a report as a new case; a sender's repeated key returns its first case.
+
+    The one place where a taken key is answered: by the case of the same sender
+    (services.idempotency scopes every key to its sender).
+    """
     now = now or timezone.now()
-    try:
-        issue, route = routed_issue(
-            lon,
-            lat,
-            category,
-            coord_sys=coord_sys,
-            description=description,
-            source=source,
-            reported_at=now,
-            tracking_number=new_tracking_number(),
-            idempotency_key=idempotency_key or None,
-            reporter_name=reporter_name,
-            reporter_contact=reporter_contact,
-            address=address,
-        )
-    except GeoDataError:
-        # A retry is answered with the first case even if the point is refused now.
-        earlier = _by_idempotency_key(idempotency_key)
-        if earlier is None:
-            raise
-        return Receipt(earlier, False)
-    step = make_transition(issue, "report", "", actor, now, label=actor_label or source)
-    if not insert_issue(issue, route, step):
-        found = _by_idempotency_key(idempotency_key)
-        if found is None:  # the first case was deleted in between: nothing to answer with
-            raise IntegrityError(f"idempotency key {idempotency_key!r} taken, case not found")
-        return Receipt(found, False)
-    return Receipt(issue, True)
-
-
-def _by_idempotency_key(key: str | None) -> Issue | None:
-    return Issue.objects.filter(idempotency_key=key).first() if key else None
+    for attempt in range(1, RECEIVE_ATTEMPTS + 1):
+        try:
+            issue, route = routed_issue(
+                lon,
+                lat,
+                category,
+                coord_sys=coord_sys,
+                description=description,
+                source=source,
+                reported_at=now,
+                tracking_number=new_tracking_number(),
+                idempotency_key=idempotency.stored if idempotency else None,
+                reporter_name=reporter_name,
+                reporter_contact=reporter_contact,
+                address=address,
+            )
+        except GeoDataError:
+            # A retry is answered with the first case even if the point is refused now.
+            if (earlier := earlier_case(idempotency)) is None:
+                raise
+            return Receipt(earlier, False)
+        step = make_transition(issue, "report", "", actor, now, label=actor_label or source)
+        try:
+            if insert_issue(issue, route, step):
+                return Receipt(issue, True)
+        except IntegrityError:
+            # A tracking number drawn twice (24 random bits a day), or the key's first case
+            # committed by a concurrent retry: nothing was stored, look again or draw again.
+            if attempt == RECEIVE_ATTEMPTS and idempotency is None:
+                raise
+        if (earlier := earlier_case(idempotency)) is not None:
+            return Receipt(earlier, False)
+    # Each time refused, and no case found with the key (deleted in between).
+    raise IntegrityError(f"report refused {RECEIVE_ATTEMPTS} times; no case with {idempotency}")
 
 
 def duplicates_of(issue: Issue) -> list[Issue]:

@@ -21,7 +21,6 @@ def closed_case(world: World, people: People) -> Issue:
         world.categories["rubbish"],
         reporter_name="李四",
         reporter_contact="13800000000",
-        idempotency_key="k-1",
         now=at(2026, 3, 2, 9),
     ).issue
     add_photo(issue, jpeg(), kind="report")

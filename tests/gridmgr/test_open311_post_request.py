@@ -8,8 +8,8 @@ from django.test import Client
 
 from geodata.coords import from_wgs84
 from gridmgr.models import Issue, Transition
-from gridmgr.open311 import georeport
 from gridmgr.open311.keys import active_keys, revoke
+from gridmgr.services import cases
 from tests.gridmgr.open311_client import (
     FORMATS,
     RECEIPT,
@@ -211,7 +211,7 @@ def test_a_retry_that_loses_the_race_to_its_twin_answers_with_the_twins_case(
     def twin_committed_first(*args: object, **kwargs: object) -> None:
         raise IntegrityError("duplicate key value violates unique constraint")
 
-    monkeypatch.setattr(georeport, "receive", twin_committed_first)
+    monkeypatch.setattr(cases, "insert_issue", twin_committed_first)
     again = post(client, headers=headers, **report_form(world, key))
     assert again.status_code == 200
     assert parse_json(again) == first
