@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.apps import AppConfig
+from django.core import checks
 from django.core.management import call_command
 from django.db.models.signals import post_migrate
 
@@ -19,3 +20,6 @@ class GridmgrConfig(AppConfig):
     def ready(self) -> None:
         # Every `migrate` (make setup, a deployment, the test database) ends with the cache table.
         post_migrate.connect(create_cache_table, sender=self)
+        from gridmgr.services.basemaps import check_basemap
+
+        checks.register(check_basemap)

@@ -204,9 +204,17 @@ GRIDMGR_OPEN311_KEY_SERVICE = env_str(
 GRIDMGR_OPEN311_CHANGESET = env_str("GRIDMGR_OPEN311_CHANGESET", "2026-11-26T00:00:00+08:00")
 
 # --- map page (/map/, gridmgr.maps): base map and large-layer limits ---
-# Base map under the zones: "none" (region outlines give context; works on an intranet without
-# internet), "osm", "tianditu" (needs GRIDMGR_TIANDITU_KEY) or "wmts" (GRIDMGR_WMTS_URL).
+# Base map under the zones: "none" (regions and zones drawn with their names give context; works
+# on an intranet without internet), "mbtiles" (the district's own raster MBTiles file,
+# GRIDMGR_MBTILES_PATH, served by the app), "osm", "tianditu" (needs GRIDMGR_TIANDITU_KEY) or
+# "wmts" (GRIDMGR_WMTS_URL).
 GRIDMGR_BASEMAP = env_str("GRIDMGR_BASEMAP", "none")
+GRIDMGR_MBTILES_PATH = env_str("GRIDMGR_MBTILES_PATH", "")
+# With no base map, the regions and zones of a layer around the view are drawn with their names
+# when the view holds at most this many of them (features per layer).
+GRIDMGR_MAP_CONTEXT_MAX_FEATURES = env_int("GRIDMGR_MAP_CONTEXT_MAX_FEATURES", 150)
+if GRIDMGR_BASEMAP.strip().lower() == "mbtiles":
+    LEAFLET_CONFIG["TILES"] = [("底图 / base map", "/map/basemap/{z}/{x}/{y}", {})]
 GRIDMGR_TIANDITU_KEY = env_str("GRIDMGR_TIANDITU_KEY", "")
 # An internal Web-Mercator tile server: a URL with {z}/{x}/{y} (or WMTS {TileMatrix}/{TileRow}/
 # {TileCol}); defaults to the admin's GRIDMGR_TILES_URL.

@@ -34,7 +34,7 @@ from gridmgr.casework.throttle import count_report, over_limit
 from gridmgr.errors import GridError
 from gridmgr.i18n import local_label, local_message
 from gridmgr.models import Issue
-from gridmgr.services import mapdata
+from gridmgr.services import basemaps
 from gridmgr.services.access import visible_issues
 from gridmgr.services.cases import STEPS, allowed_actions, duplicates_of, step_label
 from gridmgr.services.idempotency import Sender
@@ -62,7 +62,7 @@ def _query(request: HttpRequest, **changes: str) -> str:
 
 def _map_context() -> dict[str, object]:
     """The district outline, and the base map tiles if one is configured (none by default)."""
-    return {"outline": queries.outline(), "basemap": mapdata.basemap()}
+    return {"outline": queries.outline(), "basemap": basemaps.basemap()}
 
 
 def _filtered(request: HttpRequest) -> IssueFilter:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from gridmgr.coverage_web import analysis, jobs, page
 from gridmgr.errors import GridError, NotFoundError
 from gridmgr.i18n import local_message
+from gridmgr.services import basemaps
 
 
 def _user_id(request: HttpRequest) -> int:
@@ -46,6 +47,7 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
         "layers": page.layer_names(),
         "formats": jobs.FORMATS,
         "may_snapshot": page.may_snapshot(request.user),
+        "basemap": basemaps.basemap(),
     }
     try:
         selection = page.select(request.GET.get("region"), request.GET.get("layer"))

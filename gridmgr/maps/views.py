@@ -1,22 +1,30 @@
-"""The map page and its GeoJSON, vector-tile and JSON endpoints; every one needs a login."""
+"""The map page and its GeoJSON, vector-tile and JSON endpoints.
+
+Every one needs a login, but the base map's tiles and the named context drawn where there is no
+base map: the citizen's report page uses both.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_cache_control
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
 from gridmgr.errors import GridError
 from gridmgr.models import Layer, Zone
-from gridmgr.services import mapdata, mappanel
+from gridmgr.services import basemaps, mapdata, mappanel
 from gridmgr.services.access import visible_issues
 
 GEOJSON = "application/geo+json"
 MVT = "application/vnd.mapbox-vector-tile"
+# Browsers keep base-map tiles this long (seconds): the file changes when a district replaces it.
+TILE_MAX_AGE_S = 86400
 
 View = Callable[..., HttpResponse]
 
@@ -33,7 +41,35 @@ def _refused(error: GridError) -> JsonResponse:
 @login_required
 def map_page(request: HttpRequest) -> HttpResponse:
     """The district map: layers, issues, coverage, search and the zone panel."""
-    return render(request, "map.html", {"config": mapdata.page_config()})
+    config = {**mapdata.page_config(), "basemap": basemaps.basemap()}
+    return render(request, "map.html", {"config": config})
+
+
+@require_GET
+@gzip_page
+def context_features(request: HttpRequest) -> HttpResponse:
+    """Regions and zones around a view, named (public: the citizen's report map has no base map)."""
+    try:
+        bbox = mapdata.BBox.parse(request.GET.get("bbox"))
+        zoom = mapdata.parse_zoom(request.GET.get("zoom"))
+    except GridError as error:
+        return _refused(error)
+    return HttpResponse(basemaps.context_geojson(bbox, zoom), content_type=GEOJSON)
+
+
+@require_GET
+def basemap_tile(request: HttpRequest, z: int, x: int, y: int) -> HttpResponse:
+    """A tile of the district's own MBTiles base map (public, like the maps that draw it)."""
+    if str(settings.GRIDMGR_BASEMAP).strip().lower() != "mbtiles":
+        raise Http404("no MBTiles base map is configured")
+    try:
+        data, content_type = basemaps.mbtiles_tile(z, x, y)
+    except GridError as error:
+        return _refused(error)
+    # An address the file has no tile for is empty land of the base map, not an error.
+    response = HttpResponse(data, content_type=content_type, status=200 if data else 204)
+    patch_cache_control(response, public=True, max_age=TILE_MAX_AGE_S)
+    return response
 
 
 @endpoint

@@ -334,41 +334,8 @@ def coverage_geojson() -> str:
     return _collection(f"[{','.join(features)}]", {"count": len(features)})
 
 
-TIANDITU_URL = (
-    "https://t{s}.tianditu.gov.cn/%(layer)s_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
-    "&LAYER=%(layer)s&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles"
-    "&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=%(key)s"
-)
-OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-
-
-def basemap() -> list[dict[str, Any]]:
-    """Tile layers of the configured base map (GRIDMGR_BASEMAP); none gives an empty list."""
-    kind = str(settings.GRIDMGR_BASEMAP).strip().lower()
-    key = str(settings.GRIDMGR_TIANDITU_KEY)
-    wmts = str(settings.GRIDMGR_WMTS_URL)
-    if kind == "osm":
-        return [{"url": OSM_URL, "maxZoom": 19, "attribution": "© OpenStreetMap contributors"}]
-    if kind == "tianditu" and key:
-        return [
-            {
-                "url": TIANDITU_URL % {"layer": layer, "key": key},
-                "subdomains": "01234567",
-                "maxZoom": 18,
-                "attribution": "天地图 / Tianditu",
-            }
-            for layer in ("vec", "cva")
-        ]
-    if kind == "wmts" and wmts:
-        # A RESTful WMTS template in Web Mercator; its {TileMatrix}… names become Leaflet's.
-        for name, short in (("{TileMatrix}", "{z}"), ("{TileRow}", "{y}"), ("{TileCol}", "{x}")):
-            wmts = wmts.replace(name, short)
-        return [{"url": wmts, "maxZoom": 20, "attribution": ""}]
-    return []
-
-
 def page_config() -> dict[str, Any]:
-    """What the map page needs before its first request: extent, layers, base map, limits.
+    """What the map page needs before its first request: extent, layers, limits.
 
     Labels (a layer's, the issue statuses') are in the active language.
     """
@@ -389,7 +356,6 @@ def page_config() -> dict[str, Any]:
             }
             for layer in layers
         ],
-        "basemap": basemap(),
         "statuses": {status: local_label(label) for status, label in Issue.Status.choices},
         "open_statuses": list(Issue.OPEN_STATUSES),
         "max_zoom": MAX_ZOOM,

@@ -1,5 +1,6 @@
 /* Maps of the case-work pages: issue clusters, a case's location, the citizen's tap or GPS fix.
-   No base map tiles: the district and sub-district outlines give the context.
+   Tiles only when a base map is configured; without one, the named regions and zones around
+   the view (context.js) give the context.
    Texts in the active language from Django's JavaScript catalogue (gettext, message ids in
    Chinese), numbers and dates from l10n.js (gmL10n); both are loaded before this file. */
 (function () {
@@ -31,8 +32,11 @@
         return { color: district ? "#b42318" : "#7b8794", weight: district ? 2.5 : 1,
                  dashArray: district ? null : "4 3", fill: district, fillOpacity: 0.03 };
       }
-    }).addTo(map);
+    });
     if (layer.getLayers().length) { map.fitBounds(layer.getBounds()); } else { map.setView([39.9, 116.4], 12); }
+    // No tiles: the regions and zones around the view, named, are the context (context.js);
+    // over tiles, the outline alone marks the district.
+    if (tiles.length || !window.gmContext) { layer.addTo(map); } else { window.gmContext(map); }
     return { map: map, outline: layer };
   }
 

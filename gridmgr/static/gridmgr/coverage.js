@@ -1,6 +1,7 @@
 /* The coverage page: a small map of the region with its blind spots and overlaps (a click on a
    table row zooms to its piece), and export jobs that run in the background while the page
-   polls their progress. Leaflet comes from /static/vendor/ (no CDN, no base map).
+   polls their progress. Leaflet comes from /static/vendor/ (no CDN); the base map is the
+   configured one, or the named context of context.js.
    Texts from Django's JavaScript catalogue (gettext, Chinese message ids), numbers from l10n.js. */
 (() => {
   "use strict";
@@ -49,6 +50,10 @@
   const home = layer.getBounds();
   if (home.isValid()) map.fitBounds(home, { padding: [8, 8] });
   else map.setView([39.9, 116.4], 12);
+  // The base map if one is configured, else the named regions and zones around the view.
+  const tiles = JSON.parse($("#basemap").textContent);
+  tiles.forEach((t) => L.tileLayer(t.url, t).addTo(map));
+  if (!tiles.length && window.gmContext) window.gmContext(map);
 
   let chosen = null;
   function select(id, zoom) {
