@@ -44,6 +44,9 @@ class CoverageResult:
     overlaps: list[Piece] = field(default_factory=list)
     blind_slivers: int = 0
     overlap_slivers: int = 0
+    # Blind pieces under sliver_m2: counted in blind_m2 but not listed; kept so that every
+    # breakdown of blind_m2 (by sub-region) adds up to it.
+    blind_sliver_pieces: list[Piece] = field(default_factory=list)
     outside: list[Piece] = field(default_factory=list)
     zone_count: int = 0
 
@@ -71,7 +74,7 @@ def analyse(
     flagged = _flag_invalid(arr, proj, threads)
     union = _union(arr, flagged)
     total = _area_m2(proj, region)
-    blind, blind_m2, blind_slivers = _pieces(
+    blind, tiny, blind_m2 = _split(
         proj, shapely.get_parts(shapely.difference(region, union)), None, sliver_m2
     )
     # Covered is the rest of the region: measuring region ∩ union separately would add vertices
@@ -86,7 +89,8 @@ def analyse(
         coverage_pct=covered / total * 100.0 if total > 0 else 0.0,
         blind=blind,
         overlaps=overlaps,
-        blind_slivers=blind_slivers,
+        blind_slivers=len(tiny),
+        blind_sliver_pieces=tiny,
         overlap_slivers=overlap_slivers,
         outside=_outside(proj, region, union, arr, ids, sliver_m2),
         zone_count=len(zones),
@@ -164,14 +168,27 @@ def _pieces(
     sliver_m2: float,
 ) -> tuple[list[Piece], float, int]:
     """Return the pieces of at least sliver_m2, their total m² with slivers, and the sliver count."""
+    pieces, slivers, total = _split(proj, parts, zone_ids, sliver_m2)
+    return pieces, total, len(slivers)
+
+
+def _split(
+    proj: LocalProjection,
+    parts: NDArray[np.object_],
+    zone_ids: Sequence[tuple[int, ...]] | None,
+    sliver_m2: float,
+) -> tuple[list[Piece], list[Piece], float]:
+    """Return the pieces of at least sliver_m2, the slivers (above 0 m²) and their total m²."""
     multis, areas = polygon_parts(np.asarray(parts, dtype=object), proj)
     big = areas >= sliver_m2
-    slivers = int(np.count_nonzero(~big & (areas > 0)))
-    pieces = [
-        Piece(multis[i], float(areas[i]), zone_ids[i] if zone_ids is not None else ())
-        for i in np.flatnonzero(big).tolist()
-    ]
-    return pieces, float(areas.sum()), slivers
+
+    def made(at: NDArray[np.bool_]) -> list[Piece]:
+        return [
+            Piece(multis[i], float(areas[i]), zone_ids[i] if zone_ids is not None else ())
+            for i in np.flatnonzero(at).tolist()
+        ]
+
+    return made(big), made(~big & (areas > 0)), float(areas.sum())
 
 
 def _overlaps(
@@ -232,7 +249,7 @@ def region_breakdown(
     region_ids: Sequence[Hashable],
     proj: LocalProjection | None = None,
 ) -> dict[Hashable, float]:
-    """Return the blind-spot m² inside each sub-region (listed pieces only, slivers excluded)."""
+    """Return the blind-spot m² of the given pieces inside each sub-region."""
     if len(regions) != len(region_ids):
         raise GeoDataError(
             f"区域数（{len(regions)}）与编号数（{len(region_ids)}）不一致",

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import shapely
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.urls import reverse
 from django.utils import timezone
@@ -171,6 +172,9 @@ def _summary(report: LayerCoverage, names: dict[str, str]) -> dict[str, Any]:
         "total_m2": _number(report.total_m2, 1),
         "covered_m2": _number(report.covered_m2, 1),
         "blind_m2": _number(report.blind_m2, 1),
+        "listed_blind_m2": _number(report.blind_m2 - report.sliver_blind_m2, 1),
+        "sliver_blind_m2": _number(report.sliver_blind_m2, 1) if report.sliver_blind_m2 else "",
+        "sliver_limit": _number(float(settings.GRIDMGR_SLIVER_M2), 1),
         "overlap_m2": _number(report.overlap_m2, 1),
         "zone_count": report.zone_count,
         "blind_count": len(report.blind),

@@ -47,6 +47,7 @@ class LayerCoverage:
     crossing_parent: list[dict[str, Any]]
     outside_district: list[dict[str, Any]]
     by_region: list[dict[str, Any]]
+    sliver_blind_m2: float = 0.0  # the part of blind_m2 in slivers (counted, not listed)
     change: dict[str, Any] | None = None
     geoms: dict[str, list[BaseGeometry]] = field(default_factory=dict, repr=False)
 
@@ -96,7 +97,9 @@ def analyse_layer(region: Region, layer: Layer, sliver_m2: float | None = None) 
         slivers=result.blind_slivers + result.overlap_slivers,
         crossing_parent=_crossing_parent(rows, geoms, code, sliver),
         outside_district=_outside_district(rows, geoms, code, sliver),
-        by_region=_by_region(region, result.blind),
+        # Slivers too, so that the region's own row says blind_m2, as the summary does.
+        by_region=_by_region(region, result.blind + result.blind_sliver_pieces),
+        sliver_blind_m2=sum(p.area_m2 for p in result.blind_sliver_pieces),
     )
     report.geoms = {
         "blind": [p.geom for p in result.blind],
