@@ -75,4 +75,3 @@ def test_the_card_and_the_by_region_table_print_the_same_blind_area(
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     english = client.get(PAGE, {"layer": world.grid.name}).content.decode()
     assert re.search(r"slivers under 1.0 m² add [\d.]+ m² \(counted, not listed\)", english)
-
