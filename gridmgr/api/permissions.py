@@ -1,4 +1,4 @@
-"""Who may call what: reads for every signed-in user, writes by role (DOMAIN.md, "People")."""
+"""Who may call what: reads for every signed-in user, writes by role (docs/DOMAIN.md, "People")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Who may see and do what: the roles of DOMAIN.md applied to issues and zones."""
+"""Who may see and do what: the roles of docs/DOMAIN.md applied to issues and zones."""
 
 from __future__ import annotations
 

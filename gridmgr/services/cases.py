@@ -1,4 +1,4 @@
-"""The closed loop of a case (DOMAIN.md, seven steps): intake and allowed transitions.
+"""The closed loop of a case (docs/DOMAIN.md, seven steps): intake and allowed transitions.
 
 reported → registered (or rejected) → dispatched (the clock starts) → handling → handled
 (with evidence photos) → closed by someone other than the handler, or sent back for rework;

@@ -81,7 +81,7 @@ class CategorySpec:
 
 
 H, D = "hours", "days"
-# The national standard's two families; focus items as in DOMAIN.md.
+# The national standard's two families; focus items as in docs/DOMAIN.md.
 CATEGORIES = (
     CategorySpec("E01", "市容环境", "City appearance", "cityadmin"),
     CategorySpec("E0101", "暴露垃圾", "Exposed rubbish", "cityadmin", (4, H)),
