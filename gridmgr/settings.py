@@ -6,6 +6,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from gridmgr.conf import env_bool, env_float, env_int, env_list, env_pair, env_str
+from gridmgr.logs import config_from_env, init_sentry
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "gridmgr.request_id.RequestIdMiddleware",  # first: every response and log line has the id
     "django.middleware.security.SecurityMiddleware",
     "gridmgr.middleware.RefuseNulMiddleware",  # NUL cannot reach PostgreSQL text
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -249,3 +251,19 @@ CACHES = {
         }
     )
 }
+
+# --- logs and error reports (gridmgr/logs.py; README: Logs) ---
+# Standard error, one line a record ("text", or "json" lines for a log collector), each with
+# the request id of gridmgr.request_id; server errors with their traceback.
+# GRIDMGR_LOG_FORMAT and GRIDMGR_LOG_LEVEL are read there, for gunicorn's own log as well.
+LOGGING = config_from_env()
+# Errors also go to the district's Sentry when it runs one; no personal data is sent.
+SENTRY_DSN = env_str("SENTRY_DSN", "")
+if SENTRY_DSN:
+    init_sentry(
+        SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "production"),
+        release=env_str("SENTRY_RELEASE", ""),
+        traces_sample_rate=env_float("SENTRY_TRACES_SAMPLE_RATE", 0.0),
+    )
+# --- end of logs ---

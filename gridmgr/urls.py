@@ -23,3 +23,5 @@ urlpatterns = [
     path("", include("gridmgr.web.urls")),
     *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
 ]
+# A server error shows the request id, in the format of the API, Open311 or the pages.
+handler500 = "gridmgr.request_id.server_error"
