@@ -6,7 +6,7 @@ photos.add_photo), so that a refused step or a bad photo leaves nothing behind.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -60,8 +60,17 @@ class Report:
     key: str
 
 
-def submit_report(report: Report, photos: Sequence[Readable], sender: Sender) -> Issue:
-    """Open a case for a citizen's report with its photos; the same key twice gives one case."""
+def submit_report(
+    report: Report,
+    photos: Sequence[Readable],
+    sender: Sender,
+    count: Callable[[], None] = lambda: None,
+) -> Issue:
+    """Open a case for a citizen's report with its photos; the same key twice gives one case.
+
+    `count` is called for a new case inside its transaction: raising there (a used-up
+    allowance) undoes the case, and a case that fails undoes what `count` wrote.
+    """
     with transaction.atomic():
         issue, created = receive(
             report.lon,
@@ -76,6 +85,7 @@ def submit_report(report: Report, photos: Sequence[Readable], sender: Sender) ->
             actor_label=CITIZEN,
         )
         if created:
+            count()
             for upload in photos:
                 add_photo(issue, upload, Photo.Kind.REPORT)
         return issue

@@ -30,7 +30,7 @@ from gridmgr.casework.forms import (
     TrackForm,
 )
 from gridmgr.casework.steps import Report, act, submit_report
-from gridmgr.casework.throttle import count_report, over_limit
+from gridmgr.casework.throttle import TooManyReports, take_report
 from gridmgr.errors import GridError
 from gridmgr.i18n import local_label, local_message
 from gridmgr.models import Issue
@@ -196,27 +196,24 @@ def report(request: HttpRequest) -> HttpResponse:
     """A citizen reports a problem: where, what, photos; one case per form, however often sent."""
     form = ReportForm(request.POST or None, request.FILES or None)
     sender = Sender.form(request.session)  # the form's key is this browser's only
-    if request.method == "POST" and over_limit(request):
-        limit = settings.GRIDMGR_REPORT_LIMIT_PER_HOUR
-        form.add_error(
-            None, gettext("提交过于频繁：每小时最多 %(limit)s 件，请稍后再试") % {"limit": limit}
-        )
-        context = {"form": form, **_map_context(), "max_photos": MAX_REPORT_PHOTOS}
-        return render(request, "casework/report.html", context, status=429)
+    limited = False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         fields = ("lon", "lat", "category", "description", "name", "contact", "key")
+        entry = Report(**{k: data[k] for k in fields})
         try:
-            issue = submit_report(Report(**{k: data[k] for k in fields}), data["photos"], sender)
+            issue = submit_report(entry, data["photos"], sender, lambda: take_report(request))
+        except TooManyReports as error:
+            form.add_error(None, local_message(error))
+            limited = True
         except PhotoError as error:
             form.add_error("photos", local_message(error))
         except GridError as error:  # outside the district, bad coordinates
             form.add_error(None, local_message(error))
         else:
-            count_report(request)
             request.session[REPORTED] = issue.tracking_number
             return redirect("casework:thanks")
-    status = 400 if form.errors else 200
+    status = 429 if limited else 400 if form.errors else 200
     context = {"form": form, **_map_context(), "max_photos": MAX_REPORT_PHOTOS}
     return render(request, "casework/report.html", context, status=status)
 

@@ -1,7 +1,14 @@
 """Models of gridmgr."""
 
 from gridmgr.models.accounts import Account, AccountRole
-from gridmgr.models.cases import ApiKey, CalendarDay, Notification, Photo, Transition
+from gridmgr.models.cases import (
+    ApiKey,
+    CalendarDay,
+    Notification,
+    Photo,
+    RateBucket,
+    Transition,
+)
 from gridmgr.models.coverage import CoverageSnapshot
 from gridmgr.models.issues import Category, Issue, Receipt, Routing
 from gridmgr.models.owners import Owner, Ownership, Station
@@ -15,6 +22,7 @@ __all__ = [
     "CalendarDay",
     "Notification",
     "Photo",
+    "RateBucket",
     "Transition",
     "Category",
     "CoverageSnapshot",

@@ -107,3 +107,14 @@ class ApiKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class RateBucket(models.Model):
+    """A token bucket of a rate limit (services.ratelimit): the tokens left at `updated_at`."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    tokens = models.FloatField()
+    updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.tokens:.2f}"
