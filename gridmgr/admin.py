@@ -8,10 +8,12 @@ import shapely
 from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 from leaflet.admin import LeafletGeoAdmin
 
 from geodata.errors import GeoDataError
 from geodata.measure import areas_m2
+from gridmgr.i18n import local_message
 from gridmgr.models import (
     Category,
     CoverageSnapshot,
@@ -28,9 +30,9 @@ from gridmgr.models import (
 )
 from gridmgr.services.plans import activate_plan
 
-admin.site.site_header = "gridmgr 网格化管理 / grid management"
+admin.site.site_header = gettext_lazy("gridmgr 网格化管理")
 admin.site.site_title = "gridmgr"
-admin.site.index_title = "东城区网格管理后台 / administration"
+admin.site.index_title = gettext_lazy("网格管理后台")
 
 
 def area_m2(geom: Any) -> float:
@@ -72,7 +74,7 @@ class RegionAdmin(LeafletGeoAdmin):
     readonly_fields = ("area_m2",)
     inlines = (RegionOwnershipInline,)
 
-    @admin.display(description="面积 km² / area km²", ordering="area_m2")
+    @admin.display(description=gettext_lazy("面积 km²"), ordering="area_m2")
     def area_km2(self, obj: Region) -> str:
         return f"{obj.area_m2 / 1e6:.2f}"
 
@@ -89,7 +91,7 @@ class LayerAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Layer]:
         return super().get_queryset(request).annotate(n_zones=Count("zones"))
 
-    @admin.display(description="区域数 / zones", ordering="n_zones")
+    @admin.display(description=gettext_lazy("区域数"), ordering="n_zones")
     def zones(self, obj: Any) -> int:
         return int(obj.n_zones)
 
@@ -113,19 +115,22 @@ class PlanAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Plan]:
         return super().get_queryset(request).annotate(n_zones=Count("zones"))
 
-    @admin.display(description="区域数 / zones", ordering="n_zones")
+    @admin.display(description=gettext_lazy("区域数"), ordering="n_zones")
     def zones(self, obj: Any) -> int:
         return int(obj.n_zones)
 
-    @admin.action(description="生效所选方案并重新分派在办问题 / activate and re-route open issues")
+    @admin.action(description=gettext_lazy("生效所选方案并重新分派在办问题"))
     def activate(self, request: HttpRequest, queryset: QuerySet[Plan]) -> None:
         for plan in queryset:
             try:
                 rerouted = activate_plan(plan)
             except GeoDataError as exc:
-                self.message_user(request, str(exc), messages.ERROR)
+                self.message_user(request, local_message(exc), messages.ERROR)
             else:
-                text = f"方案“{plan.name}”已生效，重新分派 {rerouted} 件 / activated, {rerouted} re-routed"
+                text = gettext("方案“%(plan)s”已生效，重新分派 %(n)d 件问题") % {
+                    "plan": plan.name,
+                    "n": rerouted,
+                }
                 self.message_user(request, text, messages.SUCCESS)
 
 
@@ -202,8 +207,8 @@ class RoutingInline(ReadOnlyInline):
     model = Routing
     fields = ("layer", "zone", "plan", "owner", "rule", "distance_m", "routed_at")
     readonly_fields = fields
-    verbose_name = "分派回执 / routing receipt"
-    verbose_name_plural = "分派回执 / routing receipt"
+    verbose_name = pgettext_lazy("model", "分派回执")
+    verbose_name_plural = pgettext_lazy("models", "分派回执")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Routing]:
         return super().get_queryset(request).select_related("layer", "zone", "plan", "owner")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AccountRole(models.TextChoices):
@@ -21,12 +23,24 @@ class Account(models.Model):
     """The role of a user and the owner record it acts for (its zones or its department)."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="account",
+        verbose_name=_("用户"),
     )
-    role = models.CharField(max_length=20, choices=AccountRole.choices)
+    role = models.CharField(_("角色"), max_length=20, choices=AccountRole.choices)
     owner = models.ForeignKey(
-        "gridmgr.Owner", null=True, blank=True, on_delete=models.SET_NULL, related_name="accounts"
+        "gridmgr.Owner",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="accounts",
+        verbose_name=_("责任人"),
     )
+
+    class Meta:
+        verbose_name = pgettext_lazy("model", "账号")
+        verbose_name_plural = pgettext_lazy("models", "账号")
 
     def __str__(self) -> str:
         return f"{self.user} ({self.role})"

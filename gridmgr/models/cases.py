@@ -5,25 +5,38 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Transition(models.Model):
     """One step of a case: who moved it from which state to which, when, and why."""
 
-    issue = models.ForeignKey("gridmgr.Issue", on_delete=models.CASCADE, related_name="transitions")
-    action = models.CharField(max_length=20)
-    from_status = models.CharField(max_length=12, blank=True)
-    to_status = models.CharField(max_length=12)
+    issue = models.ForeignKey(
+        "gridmgr.Issue",
+        on_delete=models.CASCADE,
+        related_name="transitions",
+        verbose_name=_("问题"),
+    )
+    action = models.CharField(_("操作"), max_length=20)
+    from_status = models.CharField(_("原状态"), max_length=12, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=12)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name=_("操作人"),
     )
     # Who acted when there is no user: a citizen, an API client, the system's escalation job.
-    actor_label = models.CharField(max_length=100, blank=True)
-    comment = models.TextField(blank=True)
+    actor_label = models.CharField(_("操作人名称"), max_length=100, blank=True)
+    comment = models.TextField(_("说明"), blank=True)
     # Not auto_now_add: services pass their `now`, so the record and the clock agree.
-    at = models.DateTimeField(default=timezone.now)
+    at = models.DateTimeField(_("时间"), default=timezone.now)
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "办理步骤")
+        verbose_name_plural = pgettext_lazy("models", "办理步骤")
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
@@ -37,17 +50,25 @@ class Photo(models.Model):
         REPORT = "report", "上报照片 / report"
         EVIDENCE = "evidence", "处置照片 / evidence"
 
-    issue = models.ForeignKey("gridmgr.Issue", on_delete=models.CASCADE, related_name="photos")
-    transition = models.ForeignKey(Transition, null=True, blank=True, on_delete=models.SET_NULL)
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.REPORT)
-    original = models.FileField(upload_to="photos/original/")
-    public = models.FileField(upload_to="photos/public/", help_text="location metadata removed")
-    content_type = models.CharField(max_length=30)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_at = models.DateTimeField(default=timezone.now)
+    issue = models.ForeignKey(
+        "gridmgr.Issue", on_delete=models.CASCADE, related_name="photos", verbose_name=_("问题")
+    )
+    transition = models.ForeignKey(
+        Transition, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("办理步骤")
+    )
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.REPORT)
+    original = models.FileField(_("原图"), upload_to="photos/original/")
+    public = models.FileField(
+        _("公开图"), upload_to="photos/public/", help_text=_("已去除位置信息")
+    )
+    content_type = models.CharField(_("文件类型"), max_length=30)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256 摘要"), max_length=64)
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "照片")
+        verbose_name_plural = pgettext_lazy("models", "照片")
         ordering = ["uploaded_at", "id"]
 
     def __str__(self) -> str:
@@ -61,11 +82,13 @@ class CalendarDay(models.Model):
         HOLIDAY = "holiday", "节假日 / holiday"
         WORKDAY = "workday", "调休上班 / make-up working day"
 
-    date = models.DateField(unique=True)
-    kind = models.CharField(max_length=8, choices=Kind.choices)
-    name = models.CharField(max_length=50, blank=True)
+    date = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("类型"), max_length=8, choices=Kind.choices)
+    name = models.CharField(_("名称"), max_length=50, blank=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "节假日与调休日")
+        verbose_name_plural = pgettext_lazy("models", "节假日与调休日")
         ordering = ["date"]
 
     def __str__(self) -> str:
@@ -76,17 +99,27 @@ class Notification(models.Model):
     """A message to a user or an owner in the app (and by e-mail when an address is known)."""
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        verbose_name=_("接收用户"),
     )
-    owner = models.ForeignKey("gridmgr.Owner", null=True, blank=True, on_delete=models.CASCADE)
-    issue = models.ForeignKey("gridmgr.Issue", null=True, blank=True, on_delete=models.CASCADE)
-    kind = models.CharField(max_length=20)
-    message = models.TextField()
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
+    owner = models.ForeignKey(
+        "gridmgr.Owner", null=True, blank=True, on_delete=models.CASCADE, verbose_name=_("责任人")
+    )
+    issue = models.ForeignKey(
+        "gridmgr.Issue", null=True, blank=True, on_delete=models.CASCADE, verbose_name=_("问题")
+    )
+    kind = models.CharField(_("类型"), max_length=20)
+    message = models.TextField(_("内容"))
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "通知")
+        verbose_name_plural = pgettext_lazy("models", "通知")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
@@ -96,13 +129,15 @@ class Notification(models.Model):
 class ApiKey(models.Model):
     """A key of an Open311 client; only its hash is stored, and it can be revoked."""
 
-    name = models.CharField(max_length=100)
-    prefix = models.CharField(max_length=8, db_index=True)
-    key_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    name = models.CharField(_("名称"), max_length=100)
+    prefix = models.CharField(_("前缀"), max_length=8, db_index=True)
+    key_hash = models.CharField(_("密钥哈希"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "接口密钥")
+        verbose_name_plural = pgettext_lazy("models", "接口密钥")
         ordering = ["name"]
 
     def __str__(self) -> str:

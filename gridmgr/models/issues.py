@@ -6,6 +6,8 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Category(models.Model):
@@ -19,21 +21,31 @@ class Category(models.Model):
         HOURS = "hours", "工作小时 / working hours"
         DAYS = "days", "工作日 / working days"
 
-    code = models.CharField(max_length=20, unique=True)
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    code = models.CharField(_("代码"), max_length=20, unique=True)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("上级类别"),
     )
-    name = models.CharField("名称 / name", max_length=100)
-    name_en = models.CharField("English name", max_length=100, blank=True)
-    department = models.ForeignKey("gridmgr.Owner", null=True, blank=True, on_delete=models.PROTECT)
-    limit_value = models.PositiveIntegerField(null=True, blank=True)
-    limit_unit = models.CharField(max_length=5, choices=LimitUnit.choices, default="hours")
-    is_focus = models.BooleanField("重点整治 / focus item", default=False)
+    name = models.CharField(_("名称"), max_length=100)
+    name_en = models.CharField(_("英文名称"), max_length=100, blank=True)
+    department = models.ForeignKey(
+        "gridmgr.Owner", null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("处置部门")
+    )
+    limit_value = models.PositiveIntegerField(_("处置时限"), null=True, blank=True)
+    limit_unit = models.CharField(
+        _("时限单位"), max_length=5, choices=LimitUnit.choices, default="hours"
+    )
+    is_focus = models.BooleanField(_("重点整治"), default=False)
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "问题类别")
+        verbose_name_plural = pgettext_lazy("models", "问题类别")
         ordering = ["code"]
-        verbose_name_plural = "categories"
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
@@ -65,8 +77,8 @@ class Issue(models.Model):
 
     # Unique among the issues that have one: see Meta.constraints (a partial index, which
     # bulk-imported rows without an id never enter).
-    external_id = models.CharField(max_length=64, null=True, blank=True)
-    location = models.PointField(srid=4326)
+    external_id = models.CharField(_("外部编号"), max_length=64, null=True, blank=True)
+    location = models.PointField(_("位置"), srid=4326)
     # Routing-related foreign keys carry no database constraint: bulk assignment writes millions
     # of rows with COPY, and per-row constraint triggers would cost more than the lookup itself.
     # Referenced rows are never deleted (PROTECT) so integrity holds at the application level.
@@ -75,21 +87,34 @@ class Issue(models.Model):
     # on zone (issues are found by zone through receipt_set), category (lists filter on the
     # category's code or parent: a join), department (a department's list walks reported_at).
     category = models.ForeignKey(
-        Category, on_delete=models.PROTECT, db_constraint=False, db_index=False
+        Category,
+        on_delete=models.PROTECT,
+        db_constraint=False,
+        db_index=False,
+        verbose_name=_("类别"),
     )
     # db_default on the columns a new issue leaves at their default: COPY then leaves them out,
     # and the server fills them in (a bulk import of a million issues encodes and parses eight
     # columns fewer per row). default too, so that Python-side instances have the value.
-    description = models.TextField(blank=True, default="", db_default="")
-    source = models.CharField(max_length=30, default="grid_worker")
-    reported_at = models.DateTimeField(default=timezone.now, db_index=True)
+    description = models.TextField(_("描述"), blank=True, default="", db_default="")
+    source = models.CharField(_("来源"), max_length=30, default="grid_worker")
+    reported_at = models.DateTimeField(_("上报时间"), default=timezone.now, db_index=True)
     status = models.CharField(
-        max_length=12, choices=Status.choices, default=Status.REPORTED, db_default="reported"
+        _("状态"),
+        max_length=12,
+        choices=Status.choices,
+        default=Status.REPORTED,
+        db_default="reported",
     )
     # No index: a handful of regions per district make it too unselective to help a list; a
     # region's issues are found through its zones and owners, or by scanning.
     region = models.ForeignKey(
-        "gridmgr.Region", null=True, on_delete=models.PROTECT, db_constraint=False, db_index=False
+        "gridmgr.Region",
+        null=True,
+        on_delete=models.PROTECT,
+        db_constraint=False,
+        db_index=False,
+        verbose_name=pgettext_lazy("region", "区域"),
     )
     zone = models.ForeignKey(
         "gridmgr.Zone",
@@ -97,7 +122,8 @@ class Issue(models.Model):
         on_delete=models.PROTECT,
         db_constraint=False,
         db_index=False,
-        help_text="zone of the lowest layer that took the issue",
+        help_text=_("承接问题的最下层区域"),
+        verbose_name=_("区域"),
     )
     owner = models.ForeignKey(
         "gridmgr.Owner",
@@ -105,7 +131,8 @@ class Issue(models.Model):
         on_delete=models.PROTECT,
         db_constraint=False,
         related_name="+",
-        help_text="territorial owner: first of the owner chain, or the region's owner",
+        help_text=_("属地责任人：责任链上的第一人，或所在区划的责任人"),
+        verbose_name=_("责任人"),
     )
     department = models.ForeignKey(
         "gridmgr.Owner",
@@ -114,28 +141,35 @@ class Issue(models.Model):
         db_constraint=False,
         db_index=False,
         related_name="+",
+        verbose_name=_("处置部门"),
     )
-    in_overlap = models.BooleanField(default=False)
-    in_blind_spot = models.BooleanField(default=False)
-    distance_m = models.FloatField(null=True, blank=True)
-    routed_at = models.DateTimeField(null=True, blank=True)
+    in_overlap = models.BooleanField(_("位于重叠区"), default=False)
+    in_blind_spot = models.BooleanField(_("位于盲区"), default=False)
+    distance_m = models.FloatField(_("距离（米）"), null=True, blank=True)
+    routed_at = models.DateTimeField(_("分派时间"), null=True, blank=True)
     # The receipts of the issue's routing, one per layer, shared with the issues routed alike
     # (Receipt); read them through Routing (issue.routings).
-    receipt_set = models.UUIDField(null=True, blank=True, editable=False, db_index=True)
+    receipt_set = models.UUIDField(
+        _("回执集"), null=True, blank=True, editable=False, db_index=True
+    )
     # The closed loop (issue 4): tracking, deadlines, escalation, merging.
     # Both unique among the issues that have one (Meta.constraints), like external_id.
-    tracking_number = models.CharField(max_length=20, null=True, blank=True)
+    tracking_number = models.CharField(_("查询编号"), max_length=20, null=True, blank=True)
     # Namespaced by its sender (services.idempotency): room for the prefix and a 100-character key.
-    idempotency_key = models.CharField(max_length=200, null=True, blank=True)
-    reporter_name = models.CharField(max_length=100, blank=True, default="", db_default="")
-    reporter_contact = models.CharField(max_length=100, blank=True, default="", db_default="")
-    address = models.CharField(max_length=200, blank=True, default="", db_default="")
-    registered_at = models.DateTimeField(null=True, blank=True)
-    dispatched_at = models.DateTimeField(null=True, blank=True)
+    idempotency_key = models.CharField(_("幂等键"), max_length=200, null=True, blank=True)
+    reporter_name = models.CharField(
+        _("上报人"), max_length=100, blank=True, default="", db_default=""
+    )
+    reporter_contact = models.CharField(
+        _("上报人联系方式"), max_length=100, blank=True, default="", db_default=""
+    )
+    address = models.CharField(_("地址"), max_length=200, blank=True, default="", db_default="")
+    registered_at = models.DateTimeField(_("立案时间"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("派遣时间"), null=True, blank=True)
     # Indexed where set (Meta.indexes): overdue checks compare it, bulk imports leave it empty.
-    due_at = models.DateTimeField(null=True, blank=True)
-    handled_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(_("处置期限"), null=True, blank=True)
+    handled_at = models.DateTimeField(_("处置完成时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
     # handler and merged_into: no database constraint and no index, like the routing keys above.
     # A constraint is a trigger per inserted row, also on bulk COPY where both are always NULL;
     # Django applies SET_NULL itself when a user or an issue is deleted (rare: a scan then), and
@@ -148,12 +182,15 @@ class Issue(models.Model):
         related_name="+",
         db_constraint=False,
         db_index=False,
+        verbose_name=_("处置人"),
     )
-    escalation_level = models.PositiveSmallIntegerField(default=0, db_default=0)
-    rework_count = models.PositiveSmallIntegerField(default=0, db_default=0)
-    suspended_from = models.CharField(max_length=12, blank=True, default="", db_default="")
+    escalation_level = models.PositiveSmallIntegerField(_("升级级别"), default=0, db_default=0)
+    rework_count = models.PositiveSmallIntegerField(_("返工次数"), default=0, db_default=0)
+    suspended_from = models.CharField(
+        _("挂起前状态"), max_length=12, blank=True, default="", db_default=""
+    )
     # When the current suspension began: on resume, due_at moves by the working time since.
-    suspended_at = models.DateTimeField(null=True, blank=True)
+    suspended_at = models.DateTimeField(_("挂起时间"), null=True, blank=True)
     merged_into = models.ForeignKey(
         "self",
         null=True,
@@ -162,9 +199,12 @@ class Issue(models.Model):
         related_name="merged",
         db_constraint=False,
         db_index=False,
+        verbose_name=_("合并至"),
     )
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "问题")
+        verbose_name_plural = pgettext_lazy("models", "问题")
         ordering = ["-reported_at", "-id"]
         indexes = [
             models.Index(fields=["status"]),
@@ -221,13 +261,14 @@ class Receipt(models.Model):
 
     # Keyed by (set, layer): no id column nor its sequence, one index less to keep.
     pk = models.CompositePrimaryKey("set_id", "layer")
-    set_id = models.UUIDField()
+    set_id = models.UUIDField(_("回执集"))
     layer = models.ForeignKey(
         "gridmgr.Layer",
         on_delete=models.DO_NOTHING,
         db_constraint=False,
         db_index=False,
         related_name="+",
+        verbose_name=_("图层"),
     )
     zone = models.ForeignKey(
         "gridmgr.Zone",
@@ -235,6 +276,7 @@ class Receipt(models.Model):
         on_delete=models.DO_NOTHING,
         db_constraint=False,
         related_name="+",
+        verbose_name=_("区域"),
     )
     plan = models.ForeignKey(
         "gridmgr.Plan",
@@ -243,6 +285,7 @@ class Receipt(models.Model):
         db_constraint=False,
         db_index=False,
         related_name="+",
+        verbose_name=_("方案"),
     )
     owner = models.ForeignKey(
         "gridmgr.Owner",
@@ -251,9 +294,14 @@ class Receipt(models.Model):
         db_constraint=False,
         db_index=False,
         related_name="+",
+        verbose_name=_("责任人"),
     )
-    rule = models.CharField(max_length=10, choices=Rule.choices)
-    distance_m = models.FloatField(null=True, blank=True)
+    rule = models.CharField(_("分派规则"), max_length=10, choices=Rule.choices)
+    distance_m = models.FloatField(_("距离（米）"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = pgettext_lazy("model", "回执")
+        verbose_name_plural = pgettext_lazy("models", "回执")
 
     def __str__(self) -> str:
         return f"{self.set_id}/{self.layer_id}: {self.zone_id} ({self.rule})"
@@ -272,24 +320,46 @@ class Routing(models.Model):
         related_name="routings",
         db_constraint=False,
         db_index=False,
+        verbose_name=_("问题"),
     )
     layer = models.ForeignKey(
-        "gridmgr.Layer", on_delete=models.PROTECT, db_constraint=False, db_index=False
+        "gridmgr.Layer",
+        on_delete=models.PROTECT,
+        db_constraint=False,
+        db_index=False,
+        verbose_name=_("图层"),
     )
     zone = models.ForeignKey(
-        "gridmgr.Zone", null=True, on_delete=models.PROTECT, db_constraint=False, db_index=False
+        "gridmgr.Zone",
+        null=True,
+        on_delete=models.PROTECT,
+        db_constraint=False,
+        db_index=False,
+        verbose_name=_("区域"),
     )
     plan = models.ForeignKey(
-        "gridmgr.Plan", null=True, on_delete=models.PROTECT, db_constraint=False, db_index=False
+        "gridmgr.Plan",
+        null=True,
+        on_delete=models.PROTECT,
+        db_constraint=False,
+        db_index=False,
+        verbose_name=_("方案"),
     )
     owner = models.ForeignKey(
-        "gridmgr.Owner", null=True, on_delete=models.PROTECT, db_constraint=False, db_index=False
+        "gridmgr.Owner",
+        null=True,
+        on_delete=models.PROTECT,
+        db_constraint=False,
+        db_index=False,
+        verbose_name=_("责任人"),
     )
-    rule = models.CharField(max_length=10, choices=Rule.choices)
-    distance_m = models.FloatField(null=True, blank=True)
-    routed_at = models.DateTimeField()
+    rule = models.CharField(_("分派规则"), max_length=10, choices=Rule.choices)
+    distance_m = models.FloatField(_("距离（米）"), null=True, blank=True)
+    routed_at = models.DateTimeField(_("分派时间"))
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "分派回执")
+        verbose_name_plural = pgettext_lazy("models", "分派回执")
         managed = False
         db_table = "gridmgr_routing"
         ordering = ["layer__rank"]

@@ -6,6 +6,8 @@ import datetime as dt
 
 from django.contrib.gis.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Owner(models.Model):
@@ -14,14 +16,16 @@ class Owner(models.Model):
         TEAM = "team", "团队 / team"
         DEPARTMENT = "department", "部门 / department"
 
-    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.PERSON)
-    name = models.CharField("姓名/名称 / name", max_length=100)
-    name_en = models.CharField("English name", max_length=100, blank=True)
-    organisation = models.CharField("单位 / organisation", max_length=100, blank=True)
-    phone = models.CharField("电话 / phone", max_length=30, blank=True)
-    email = models.EmailField(blank=True)
+    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices, default=Kind.PERSON)
+    name = models.CharField(_("姓名/名称"), max_length=100)
+    name_en = models.CharField(_("英文名称"), max_length=100, blank=True)
+    organisation = models.CharField(_("单位"), max_length=100, blank=True)
+    phone = models.CharField(_("电话"), max_length=30, blank=True)
+    email = models.EmailField(_("电子邮件"), blank=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "责任人")
+        verbose_name_plural = pgettext_lazy("models", "责任人")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -59,9 +63,16 @@ class OwnershipQuerySet(models.QuerySet["Ownership"]):
 class Ownership(models.Model):
     """An owner's responsibility for a zone (or, for the fallback, a region) over a period."""
 
-    owner = models.ForeignKey(Owner, on_delete=models.PROTECT, related_name="ownerships")
+    owner = models.ForeignKey(
+        Owner, on_delete=models.PROTECT, related_name="ownerships", verbose_name=_("责任人")
+    )
     zone = models.ForeignKey(
-        "gridmgr.Zone", null=True, blank=True, on_delete=models.CASCADE, related_name="ownerships"
+        "gridmgr.Zone",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="ownerships",
+        verbose_name=_("区域"),
     )
     region = models.ForeignKey(
         "gridmgr.Region",
@@ -69,14 +80,17 @@ class Ownership(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="ownerships",
+        verbose_name=pgettext_lazy("region", "区域"),
     )
-    role = models.CharField(max_length=20, choices=Role.choices)
-    valid_from = models.DateField(default=dt.date.today)
-    valid_to = models.DateField(null=True, blank=True)
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    valid_from = models.DateField(_("生效日期"), default=dt.date.today)
+    valid_to = models.DateField(_("截止日期"), null=True, blank=True)
 
     objects = OwnershipQuerySet.as_manager()
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "责任关系")
+        verbose_name_plural = pgettext_lazy("models", "责任关系")
         constraints = [
             models.CheckConstraint(
                 condition=Q(zone__isnull=False, region__isnull=True)
@@ -92,15 +106,24 @@ class Ownership(models.Model):
 class Station(models.Model):
     """A point where a cadre is posted (驻点), tied to a package area."""
 
-    name = models.CharField(max_length=100)
-    location = models.PointField(srid=4326)
+    name = models.CharField(_("名称"), max_length=100)
+    location = models.PointField(_("位置"), srid=4326)
     package_area = models.ForeignKey(
-        "gridmgr.Zone", null=True, blank=True, on_delete=models.SET_NULL, related_name="stations"
+        "gridmgr.Zone",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="stations",
+        verbose_name=_("包片区"),
     )
-    cadre = models.ForeignKey(Owner, null=True, blank=True, on_delete=models.SET_NULL)
-    address = models.CharField(max_length=200, blank=True)
+    cadre = models.ForeignKey(
+        Owner, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("驻点干部")
+    )
+    address = models.CharField(_("地址"), max_length=200, blank=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "驻点")
+        verbose_name_plural = pgettext_lazy("models", "驻点")
         ordering = ["name"]
 
     def __str__(self) -> str:

@@ -7,20 +7,26 @@ import datetime as dt
 from django.contrib.gis.db import models
 from django.contrib.gis.geos import Point
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Layer(models.Model):
     """A responsibility layer (sector, package area, unit grid), ordered from the top."""
 
-    name = models.CharField("名称 / name", max_length=50, unique=True)
-    name_en = models.CharField("English name", max_length=50, blank=True)
-    rank = models.PositiveSmallIntegerField(default=0, help_text="0 = top layer")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT)
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    name_en = models.CharField(_("英文名称"), max_length=50, blank=True)
+    rank = models.PositiveSmallIntegerField(_("层级顺序"), default=0, help_text=_("0 为最上层"))
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("上级图层")
+    )
     # The role of the person who owns a zone of this layer (grid worker, cadre, sector lead).
-    owner_role = models.CharField(max_length=20, default="grid_worker")
-    is_unit_grid = models.BooleanField(default=False)
+    owner_role = models.CharField(_("责任人角色"), max_length=20, default="grid_worker")
+    is_unit_grid = models.BooleanField(_("单元网格图层"), default=False)
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "图层")
+        verbose_name_plural = pgettext_lazy("models", "图层")
         ordering = ["rank", "name"]
 
     def __str__(self) -> str:
@@ -35,13 +41,17 @@ class Plan(models.Model):
         ACTIVE = "active", "生效 / active"
         RETIRED = "retired", "已停用 / retired"
 
-    name = models.CharField(max_length=100, unique=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    note = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    activated_at = models.DateTimeField(null=True, blank=True)
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    note = models.TextField(_("备注"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    activated_at = models.DateTimeField(_("生效时间"), null=True, blank=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "方案")
+        verbose_name_plural = pgettext_lazy("models", "方案")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -51,12 +61,16 @@ class Plan(models.Model):
 class PlanActivation(models.Model):
     """The period during which a plan was the active one for a layer (history of 'who owned')."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="activations")
-    layer = models.ForeignKey(Layer, on_delete=models.PROTECT)
-    started_at = models.DateTimeField()
-    ended_at = models.DateTimeField(null=True, blank=True)
+    plan = models.ForeignKey(
+        Plan, on_delete=models.PROTECT, related_name="activations", verbose_name=_("方案")
+    )
+    layer = models.ForeignKey(Layer, on_delete=models.PROTECT, verbose_name=_("图层"))
+    started_at = models.DateTimeField(_("开始时间"))
+    ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "方案生效记录")
+        verbose_name_plural = pgettext_lazy("models", "方案生效记录")
         ordering = ["started_at"]
         constraints = [
             models.UniqueConstraint(
@@ -92,27 +106,43 @@ class ZoneQuerySet(models.QuerySet["Zone"]):
 class Zone(models.Model):
     """A polygon of one layer in one plan, with a code, a name and an owner."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="zones")
-    layer = models.ForeignKey(Layer, on_delete=models.PROTECT, related_name="zones")
-    code = models.CharField(max_length=32)
-    name = models.CharField("名称 / name", max_length=100)
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="zones", verbose_name=_("方案")
+    )
+    layer = models.ForeignKey(
+        Layer, on_delete=models.PROTECT, related_name="zones", verbose_name=_("图层")
+    )
+    code = models.CharField(_("代码"), max_length=32)
+    name = models.CharField(_("名称"), max_length=100)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+        verbose_name=_("上级区域"),
     )
     region = models.ForeignKey(
-        "gridmgr.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="zones"
+        "gridmgr.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="zones",
+        verbose_name=pgettext_lazy("region", "区域"),
     )
-    geom = models.MultiPolygonField(srid=4326)
-    area_m2 = models.FloatField(default=0.0)
+    geom = models.MultiPolygonField(_("范围"), srid=4326)
+    area_m2 = models.FloatField(_("面积（平方米）"), default=0.0)
     # Denormalised from PlanActivation for the hot lookup path.
-    active = models.BooleanField(default=False, db_index=True)
+    active = models.BooleanField(_("生效中"), default=False, db_index=True)
     # Optimistic locking: an edit based on an older version is refused.
-    version = models.PositiveIntegerField(default=1)
-    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = ZoneQuerySet.as_manager()
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "责任区域")
+        verbose_name_plural = pgettext_lazy("models", "责任区域")
         ordering = ["layer__rank", "code"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "layer", "code"], name="zone_code_per_plan")
@@ -125,11 +155,17 @@ class Zone(models.Model):
 class GridCode(models.Model):
     """Every unit-grid code ever issued: codes are unique and never reused."""
 
-    code = models.CharField(max_length=32, unique=True)
-    prefix = models.CharField(max_length=20, db_index=True)
-    sequence = models.PositiveIntegerField()
-    first_plan = models.ForeignKey(Plan, null=True, on_delete=models.SET_NULL)
-    issued_at = models.DateTimeField(auto_now_add=True)
+    code = models.CharField(_("代码"), max_length=32, unique=True)
+    prefix = models.CharField(_("前缀"), max_length=20, db_index=True)
+    sequence = models.PositiveIntegerField(_("序号"))
+    first_plan = models.ForeignKey(
+        Plan, null=True, on_delete=models.SET_NULL, verbose_name=_("首次使用的方案")
+    )
+    issued_at = models.DateTimeField(_("发放时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = pgettext_lazy("model", "网格编码")
+        verbose_name_plural = pgettext_lazy("models", "网格编码")
 
     def __str__(self) -> str:
         return self.code
