@@ -147,9 +147,13 @@ class ApiKey(models.Model):
 class RateBucket(models.Model):
     """A token bucket of a rate limit (services.ratelimit): the tokens left at `updated_at`."""
 
-    key = models.CharField(max_length=200, primary_key=True)
-    tokens = models.FloatField()
-    updated_at = models.DateTimeField()
+    key = models.CharField(_("限流键"), max_length=200, primary_key=True)
+    tokens = models.FloatField(_("剩余令牌"))
+    updated_at = models.DateTimeField(_("更新时间"))
+
+    class Meta:
+        verbose_name = pgettext_lazy("model", "限流令牌桶")
+        verbose_name_plural = pgettext_lazy("models", "限流令牌桶")
 
     def __str__(self) -> str:
         return f"{self.key}: {self.tokens:.2f}"
