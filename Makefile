@@ -13,7 +13,7 @@ demo: setup
 	@$(PY) manage.py load_demo --commit --once
 
 run: demo
-	@$(PY) manage.py demo_admin
+	@$(PY) manage.py demo_admin --host $(HOST) --port $(PORT)
 	@echo "== serving the demo district at http://$(HOST):$(PORT)/"
 	@$(PY) manage.py runserver $(HOST):$(PORT)
 

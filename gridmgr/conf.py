@@ -1,6 +1,7 @@
 """Typed helpers that read settings from environment variables."""
 
 import os
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -49,3 +50,14 @@ def env_pair(name: str) -> tuple[str, str] | None:
             f"{name} must be two comma-separated values, e.g. HTTP_X_FORWARDED_PROTO,https"
         )
     return items[0], items[1]
+
+
+def private_cluster_port(base_dir: Path, default: int = 54329) -> int:
+    """The port .ci/db.sh last started the private cluster on (var/pgport), else `default`.
+
+    db.sh moves to a free port when another program holds the default one, and writes it there.
+    """
+    try:
+        return int((base_dir / "var" / "pgport").read_text().strip())
+    except (OSError, ValueError):
+        return default

@@ -5,7 +5,15 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from gridmgr.conf import env_bool, env_float, env_int, env_list, env_pair, env_str
+from gridmgr.conf import (
+    env_bool,
+    env_float,
+    env_int,
+    env_list,
+    env_pair,
+    env_str,
+    private_cluster_port,
+)
 from gridmgr.logs import config_from_env, init_sentry
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -91,11 +99,10 @@ TEMPLATES = [
     },
 ]
 
-# The private cluster started by `make setup` (.ci/db.sh) unless DATABASE_URL names another.
-DATABASE_URL = env_str(
-    "DATABASE_URL",
-    f"postgis://postgres@127.0.0.1:{env_int('GRIDMGR_PG_PORT', 54329)}/gridmgr",
-)
+# The private cluster started by `make setup` (.ci/db.sh) unless DATABASE_URL names another;
+# its port is GRIDMGR_PG_PORT, else the one db.sh last started it on (var/pgport), else 54329.
+GRIDMGR_PG_PORT = env_int("GRIDMGR_PG_PORT", private_cluster_port(BASE_DIR))
+DATABASE_URL = env_str("DATABASE_URL", f"postgis://postgres@127.0.0.1:{GRIDMGR_PG_PORT}/gridmgr")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
 
