@@ -9,10 +9,8 @@ language of their Accept-Language header, as Django's middleware gives it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.conf import settings
-from django.http import HttpRequest, HttpResponseBadRequest, JsonResponse
+from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils import translation
@@ -47,35 +45,3 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
         response = super().process_response(request, response)
         patch_vary_headers(response, ("Cookie",))
         return response
-
-
-# PostgreSQL text cannot hold NUL (0x00): a query string or path carrying one would reach a
-# lookup and fail as a server error. Refused up front; request bodies are checked by their
-# parsers (DRF's CharField refuses NUL, Open311 checks its form fields).
-NUL_REFUSED = "请求中含有空字符 (NUL) / the request contains a NUL character"
-
-
-def _has_nul(request: HttpRequest) -> bool:
-    if "\x00" in request.path_info:
-        return True
-    query = request.META.get("QUERY_STRING", "")
-    return "%00" in query or "\x00" in query
-
-
-class RefuseNulMiddleware:
-    """Answer 400 to a request whose path or query string carries a NUL character."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if not _has_nul(request):
-            return self.get_response(request)
-        path = request.path_info
-        if path.startswith("/open311/"):
-            from gridmgr.open311.formats import errors
-
-            return errors("xml" if ".xml" in path else "json", 400, NUL_REFUSED)
-        if path.startswith("/api/"):
-            return JsonResponse({"detail": NUL_REFUSED}, status=400)
-        return HttpResponseBadRequest(NUL_REFUSED, content_type="text/plain; charset=utf-8")

@@ -70,7 +70,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "gridmgr.request_id.RequestIdMiddleware",  # first: every response and log line has the id
     "django.middleware.security.SecurityMiddleware",
-    "gridmgr.middleware.RefuseNulMiddleware",  # NUL cannot reach PostgreSQL text
+    "gridmgr.input_guard.RequestGuardMiddleware",  # no NUL, no oversized body reaches a view
     "django.contrib.sessions.middleware.SessionMiddleware",
     "gridmgr.middleware.LocaleMiddleware",  # Chinese unless the user chose English
     "django.middleware.common.CommonMiddleware",

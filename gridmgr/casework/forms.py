@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import django_filters as filters
 from django import forms
@@ -19,6 +19,10 @@ from gridmgr.casework.queries import overdue_q
 from gridmgr.i18n import local_choices, local_name
 from gridmgr.models import Category, Issue, Owner, Region
 from gridmgr.services.cases import STEPS, step_label
+from gridmgr.validators import TextField
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 MAX_REPORT_PHOTOS = 3
 NO_LOCATION = _("请在地图上点选位置或使用定位")
@@ -147,9 +151,7 @@ class ActionForm(forms.Form):
     """One step on a case, with what that step needs (the service checks the rest)."""
 
     action = forms.ChoiceField(choices=[(k, step_label_lazy(k)) for k in STEPS])
-    comment = forms.CharField(
-        label=_("意见"), required=False, max_length=2000, widget=forms.Textarea
-    )
+    comment = TextField(label=_("意见"), required=False, max_length=2000, widget=forms.Textarea)
     photos = PhotosField(label=_("处置照片"))
     owner = forms.ModelChoiceField(
         label=_("属地责任人"),
@@ -163,7 +165,7 @@ class ActionForm(forms.Form):
         required=False,
         empty_label=_("不变"),
     )
-    into = forms.CharField(label=_("并入案件"), required=False, max_length=30)
+    into = TextField(label=_("并入案件"), required=False, max_length=30)
 
 
 def leaf_category_choices() -> list[tuple[str, list[tuple[int, str]]]]:
@@ -176,22 +178,31 @@ def leaf_category_choices() -> list[tuple[str, list[tuple[int, str]]]]:
     return list(groups.items())
 
 
+def coordinate(limit: int, message: StrOrPromise) -> forms.FloatField:
+    """A hidden longitude or latitude within ±limit, with one message for any bad value."""
+    messages = {"invalid": message, "min_value": message, "max_value": message}
+    return forms.FloatField(
+        widget=forms.HiddenInput, min_value=-limit, max_value=limit, error_messages=messages
+    )
+
+
 class ReportForm(forms.Form):
     """A citizen's report: where (a WGS84 point), what, photos, and how to reach them."""
 
-    key = forms.CharField(widget=forms.HiddenInput, max_length=100)
-    lon = forms.FloatField(widget=forms.HiddenInput, min_value=-180, max_value=180)
-    lat = forms.FloatField(widget=forms.HiddenInput, min_value=-90, max_value=90)
+    key = TextField(widget=forms.HiddenInput, max_length=100)
+    # Not a number, not finite (nan, inf, 1e309) or out of range: one message each.
+    lon = coordinate(180, _("经度须为 -180 到 180 之间的数"))
+    lat = coordinate(90, _("纬度须为 -90 到 90 之间的数"))
     category = forms.TypedChoiceField(label=_("问题类别"), coerce=int)
-    description = forms.CharField(
+    description = TextField(
         label=_("问题描述"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     photos = PhotosField(label=_("照片（最多3张）"), limit=MAX_REPORT_PHOTOS)
-    name = forms.CharField(label=_("姓名（选填）"), required=False, max_length=100)
-    contact = forms.CharField(label=_("联系方式（选填）"), required=False, max_length=100)
+    name = TextField(label=_("姓名（选填）"), required=False, max_length=100)
+    contact = TextField(label=_("联系方式（选填）"), required=False, max_length=100)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -201,6 +212,10 @@ class ReportForm(forms.Form):
         if not self.is_bound:
             self.initial.setdefault("key", uuid.uuid4().hex)
 
+    def location_errors(self) -> list[str]:
+        """The errors of lon and lat, each message once (a missing point misses both)."""
+        return list(dict.fromkeys([*self["lon"].errors, *self["lat"].errors]))
+
     def clean_category(self) -> Category:
         found = Category.objects.filter(pk=self.cleaned_data["category"], children__isnull=True)
         if not found.exists():
@@ -209,4 +224,4 @@ class ReportForm(forms.Form):
 
 
 class TrackForm(forms.Form):
-    number = forms.CharField(label=_("受理编号"), max_length=20)
+    number = TextField(label=_("受理编号"), max_length=20)

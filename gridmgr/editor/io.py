@@ -11,7 +11,7 @@ from typing import Any
 import shapely.errors
 import shapely.geometry
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, RawPostDataException
 from django.views.decorators.http import require_http_methods
 from shapely.geometry.base import BaseGeometry
 
@@ -20,6 +20,7 @@ from gridmgr.api.errors import STATUS_OF, bilingual
 from gridmgr.models import Zone
 from gridmgr.services.editor import EditorError
 from gridmgr.services.zone_edits import ZoneConflictError
+from gridmgr.validators import first_refusal, strings
 
 View = Callable[..., HttpResponse]
 # Shown on every refused stale save, before the server's own words.
@@ -59,10 +60,14 @@ def body(request: HttpRequest) -> Mapping[str, Any]:
     """The request's JSON object."""
     try:
         data = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RawPostDataException):
+        # RawPostDataException: a form body, already read as one by the request guard.
         raise EditorError("请求体不是有效的 JSON", "the body is not valid JSON") from None
     if not isinstance(data, Mapping):
         raise EditorError("请求体须为 JSON 对象", "the body must be a JSON object")
+    refused = first_refusal(strings(data))
+    if refused is not None:
+        raise EditorError(*refused)
     return data
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from geodata.coords import COORD_SYSTEMS
 from gridmgr.models import Issue
 from gridmgr.open311.errors import InvalidRequest
+from gridmgr.validators import first_refusal
 
 # Limits of the specification (description) and of the Issue fields the values go into.
 DESCRIPTION_MAX = 4000
@@ -30,6 +31,9 @@ IDEMPOTENCY_KEY_MAX = 64
 # "the range defaults to most recent 90 days" and "may not span more than 90 days".
 MAX_SPAN = dt.timedelta(days=90)
 STATUSES = ("open", "closed")
+# Years of a start_date or end_date: far enough out for any query, and 90 days from either end
+# is still a datetime (Python's stop at year 9999) in every time zone.
+YEARS = (1900, 2999)
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -180,7 +184,12 @@ def new_request(params: QueryDict, idempotency_header: str | None = None) -> New
             f"姓名过长（最多 {NAME_MAX} 个字符）",
             f"the name is too long (at most {NAME_MAX} characters)",
         )
-    key = (idempotency_header or "").strip() or value(params, "idempotency_key")
+    header = (idempotency_header or "").strip()
+    # The form's fields passed the request guard (gridmgr.input_guard); a header did not.
+    refused = first_refusal(iter([("Idempotency-Key", header)]))
+    if refused is not None:
+        raise InvalidRequest(*refused)
+    key = header or value(params, "idempotency_key")
     if key is not None and len(key) > IDEMPOTENCY_KEY_MAX:
         raise InvalidRequest(
             f"幂等键过长（最多 {IDEMPOTENCY_KEY_MAX} 个字符）",
@@ -208,7 +217,8 @@ def w3c_datetime(raw: str, name: str) -> dt.datetime:
     try:
         if _DATE_ONLY.match(text):
             day = dt.date.fromisoformat(text)
-            return timezone.make_aware(dt.datetime.combine(day, dt.time()))
+            moment = dt.datetime.combine(day, dt.time())
+            return timezone.make_aware(within_years(moment, name, raw))
         parsed = dt.datetime.fromisoformat(text.replace("z", "Z"))
     except ValueError:
         parsed = None
@@ -222,7 +232,18 @@ def w3c_datetime(raw: str, name: str) -> dt.datetime:
             f"{name} 缺少时区（Z 或 +08:00）：{raw!r}",
             f"{name} has no time zone (Z or an offset such as +08:00): {raw!r}",
         )
-    return parsed
+    return within_years(parsed, name, raw)
+
+
+def within_years(moment: dt.datetime, name: str, raw: str) -> dt.datetime:
+    """The moment, if its year is within YEARS."""
+    first, last = YEARS
+    if not first <= moment.year <= last:
+        raise InvalidRequest(
+            f"{name} 超出范围（须在 {first} 至 {last} 年之间）：{raw!r}",
+            f"{name} is out of range (years {first} to {last}): {raw!r}",
+        )
+    return moment
 
 
 def date_range(params: QueryDict, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
