@@ -1,5 +1,6 @@
 """Django settings for gridmgr; every value can be set from the environment (see README)."""
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "gridmgr",
 ]
 
@@ -78,7 +80,26 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the login page's answer
 ]
+
+# --- login lockout (django-axes; README: configuration table) ---
+# The axes backend refuses a locked-out login before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failures are counted per user name AND address: one address cannot go on guessing a user's
+# password, and a stranger's wrong guesses never lock the real user out of their own address
+# (locking by user name alone would let one address lock every account; by address alone, one
+# mistyping colleague would lock a whole office behind its NAT). REMOTE_ADDR is the address.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env_int("GRIDMGR_LOGIN_FAILURE_LIMIT", 5)
+GRIDMGR_LOGIN_COOLOFF_MIN = env_float("GRIDMGR_LOGIN_COOLOFF_MIN", 15.0)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=GRIDMGR_LOGIN_COOLOFF_MIN)
+AXES_RESET_ON_SUCCESS = True
+# The login page again with a message in the user's language (not axes's bare text).
+AXES_LOCKOUT_CALLABLE = "gridmgr.lockout.lockout_response"
 
 ROOT_URLCONF = "gridmgr.urls"
 WSGI_APPLICATION = "gridmgr.wsgi.application"

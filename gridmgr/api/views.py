@@ -38,6 +38,7 @@ from gridmgr.api.permissions import (
     account,
 )
 from gridmgr.errors import NotFoundError
+from gridmgr.lockout import lockout_message, retry_after
 from gridmgr.models import Category, Layer, Owner, Ownership, Plan, Region, Station, Zone
 from gridmgr.services.access import is_centre
 from gridmgr.services.coverage import analyse
@@ -269,8 +270,21 @@ class TokenView(ObtainAuthToken):
 
     @extend_schema(
         request=s.TokenRequestSerializer,
-        responses={200: s.TokenSerializer, 400: OpenApiResponse(description="wrong credentials")},
+        responses={
+            200: s.TokenSerializer,
+            400: OpenApiResponse(description="wrong credentials"),
+            429: OpenApiResponse(
+                ERROR, description="too many failed logins: locked out for a while"
+            ),
+        },
         auth=[],
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().post(request, *args, **kwargs)
+        try:
+            return super().post(request, *args, **kwargs)
+        except serializers.ValidationError:
+            # axes marks the request it was given (DRF's, which its middleware never sees).
+            if not getattr(request, "axes_locked_out", False):
+                raise
+        headers = {"Retry-After": retry_after()}
+        return Response(errors.bilingual(*lockout_message()), status=429, headers=headers)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import User
+from django.http import HttpRequest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -61,7 +62,7 @@ def test_an_issued_token_signs_the_user_in(db: None) -> None:
 def test_a_session_login_also_works(db: None) -> None:
     User.objects.create_user("wangwu", password="secret-1")
     client = APIClient()
-    assert client.login(username="wangwu", password="secret-1")
+    assert client.login(request=HttpRequest(), username="wangwu", password="secret-1")
     assert client.get(url("me")).status_code == 200
 
 

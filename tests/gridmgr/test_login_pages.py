@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.http import HttpRequest
 from django.test import Client
 
 pytestmark = pytest.mark.django_db
@@ -37,13 +38,13 @@ def test_login_with_wrong_password_is_refused(client: Client, user: object) -> N
 
 
 def test_logout_ends_the_session(client: Client, user: object) -> None:
-    client.login(username="wangwu", password="old-secret-1")
+    client.login(request=HttpRequest(), username="wangwu", password="old-secret-1")
     assert client.post("/accounts/logout/").status_code == 200
     assert not client.session.get("_auth_user_id")
 
 
 def test_password_change_takes_the_new_password(client: Client, user: object) -> None:
-    client.login(username="wangwu", password="old-secret-1")
+    client.login(request=HttpRequest(), username="wangwu", password="old-secret-1")
     response = client.post(
         "/accounts/password_change/",
         {
@@ -54,5 +55,5 @@ def test_password_change_takes_the_new_password(client: Client, user: object) ->
     )
     assert response.status_code == 302
     client.logout()
-    assert client.login(username="wangwu", password="brand-new-Secret-9")
-    assert not client.login(username="wangwu", password="old-secret-1")
+    assert client.login(request=HttpRequest(), username="wangwu", password="brand-new-Secret-9")
+    assert not client.login(request=HttpRequest(), username="wangwu", password="old-secret-1")
