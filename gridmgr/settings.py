@@ -98,6 +98,7 @@ AXES_FAILURE_LIMIT = env_int("GRIDMGR_LOGIN_FAILURE_LIMIT", 5)
 GRIDMGR_LOGIN_COOLOFF_MIN = env_float("GRIDMGR_LOGIN_COOLOFF_MIN", 15.0)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=GRIDMGR_LOGIN_COOLOFF_MIN)
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no start-up line on every manage.py command; lockouts are still logged
 # The login page again with a message in the user's language (not axes's bare text).
 AXES_LOCKOUT_CALLABLE = "gridmgr.lockout.lockout_response"
 
