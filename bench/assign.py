@@ -61,7 +61,8 @@ def gridmgr_pipeline(path: Path) -> dict[str, float]:
     """What import_issues --commit does, step by step, timed: file → rows in PostGIS."""
     from geodata.readers import read_point_table
     from gridmgr.services.bulk import BulkRouter
-    from gridmgr.services.intake import CategoryResolver, IssueBatch, import_batch
+    from gridmgr.services.categorymap import CategoryResolver
+    from gridmgr.services.intake import IssueBatch, import_batch
 
     marks = [time.perf_counter()]
     timings: dict[str, float] = {}

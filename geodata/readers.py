@@ -79,10 +79,24 @@ def _plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
-def _check_path(path: Path, suffixes: set[str]) -> None:
-    """Raise unless path exists and has a suffix a reader handles."""
+def check_input_file(path: Path) -> None:
+    """Raise unless path names an existing regular file that this process can read."""
     if not path.exists():
         raise GeoDataError(f"文件不存在：{path}", f"file not found: {path}")
+    if not path.is_file():
+        raise GeoDataError(f"{path} 不是文件（是文件夹？）", f"{path} is not a file (a folder?)")
+    try:
+        with path.open("rb"):
+            pass
+    except OSError as exc:
+        raise GeoDataError(
+            f"无法读取文件 {path}：{exc.strerror}", f"cannot read {path}: {exc.strerror}"
+        ) from exc
+
+
+def _check_path(path: Path, suffixes: set[str]) -> None:
+    """Raise unless path is a readable file with a suffix a reader handles."""
+    check_input_file(path)
     if path.suffix.lower() not in suffixes:
         known = "、".join(sorted(suffixes))
         raise UnsupportedFormatError(
@@ -423,9 +437,10 @@ def _read_plain_csv(path: Path) -> _PlainCSV | None:
 def _arrow_csv(data: bytes) -> pa.Table:
     """Every column of a UTF-8 CSV as text; raises ArrowInvalid on a ragged row."""
     parse = pacsv.ParseOptions(newlines_in_values=True)
-    header = pacsv.open_csv(pa.BufferReader(data), parse_options=parse).schema.names
+    owned = _arrow_owned(data)
+    header = pacsv.open_csv(pa.BufferReader(owned), parse_options=parse).schema.names
     return pacsv.read_csv(
-        pa.BufferReader(data),
+        pa.BufferReader(owned),
         parse_options=parse,
         convert_options=pacsv.ConvertOptions(
             column_types=dict.fromkeys(header, pa.string()),
@@ -433,6 +448,16 @@ def _arrow_csv(data: bytes) -> pa.Table:
             quoted_strings_can_be_null=False,
         ),
     )
+
+
+def _arrow_owned(data: bytes) -> pa.Buffer:
+    """A copy of data in memory Arrow owns.
+
+    Arrow's reader threads may drop the input after read_csv has returned; dropping a buffer
+    that wraps a Python object takes the GIL, and a thread that asks for it while the
+    interpreter exits aborts the process ("terminate called without an active exception").
+    """
+    return pa.array([data], pa.large_binary()).buffers()[2].slice(0, len(data))
 
 
 def _missing_fields(path: Path, lon_field: str, lat_field: str, names: list[str]) -> FieldError:

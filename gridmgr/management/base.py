@@ -73,6 +73,13 @@ class GridCommand(BaseCommand):
             )
         except GeoDataError as exc:
             raise CommandError(str(exc)) from exc
+        except OSError as exc:
+            # The readers check their input first; this is what slips past them (a file that
+            # vanishes or an output that cannot be written): a message, never a traceback.
+            name, why = exc.filename or "", exc.strerror or exc
+            raise CommandError(
+                f"无法读写文件 {name}：{why} / cannot read or write {name}: {why}"
+            ) from exc
         else:
             if self.writes:
                 self.stderr.write(self.style.SUCCESS("已写入 / committed"))

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
@@ -143,37 +143,31 @@ def import_batch(
         with deferred_indexes(n, enabled=not keep_indexes):
             ids = reserve_ids("gridmgr_issue", n)
             sets = receipts.SetCollector()
-            with ThreadPoolExecutor(1) as pool, contextlib.ExitStack() as open_copy:
-                routed = [pool.submit(router.route, batch.lon[c], batch.lat[c]) for c in chunks]
+            with routing_worker(router) as route, contextlib.ExitStack() as open_copy:
+                routed = [route(batch.lon[c], batch.lat[c]) for c in chunks]
                 stream: CopyStream | None = None
-                try:
-                    steps = zip(chunks, routed, strict=True)
-                    for rows, future in progress(steps) if progress else steps:
-                        routes = future.result()
-                        parts.append(routes)
-                        if not skip_outside and routes.outside.any():
-                            outside += rows[routes.outside].tolist()
-                        if outside:
-                            continue  # failing already: only find the other outside rows
-                        keep = np.flatnonzero(~routes.outside)
-                        part = routes.take(keep)
-                        columns = _issue_columns(batch.take(rows[keep]), part, ids[rows[keep]], now)
-                        columns["receipt_set"] = sets.add(part)
-                        columns |= _model_defaults(len(keep), columns)
-                        if stream is None:
-                            # The first batch brings most of the sets: written now, while
-                            # the worker routes on and before COPY takes the connection.
-                            sets.write()
-                            stream = open_copy.enter_context(
-                                CopyStream("gridmgr_issue", list(columns))
-                            )
-                        stream.write(columns)
-                        written.append(rows[keep])
+                steps = zip(chunks, routed, strict=True)
+                for rows, future in progress(steps) if progress else steps:
+                    routes = future.result()
+                    parts.append(routes)
+                    if not skip_outside and routes.outside.any():
+                        outside += rows[routes.outside].tolist()
                     if outside:
-                        raise OutsideRows(outside)
-                finally:
-                    for future in routed:
-                        future.cancel()
+                        continue  # failing already: only find the other outside rows
+                    keep = np.flatnonzero(~routes.outside)
+                    part = routes.take(keep)
+                    columns = _issue_columns(batch.take(rows[keep]), part, ids[rows[keep]], now)
+                    columns["receipt_set"] = sets.add(part)
+                    columns |= _model_defaults(len(keep), columns)
+                    if stream is None:
+                        # The first batch brings most of the sets: written now, while
+                        # the worker routes on and before COPY takes the connection.
+                        sets.write()
+                        stream = open_copy.enter_context(CopyStream("gridmgr_issue", list(columns)))
+                    stream.write(columns)
+                    written.append(rows[keep])
+                if outside:
+                    raise OutsideRows(outside)
             marks.append(time.perf_counter())
             sets.write()
             marks.append(time.perf_counter())
@@ -184,6 +178,33 @@ def import_batch(
             timings[step] = marks[k + 1] - marks[k]
     done = np.concatenate(written) if written else np.zeros(0, dtype=np.int64)
     return Imported(_concat(parts), done, ids[done])
+
+
+ROUTING_THREAD = "gridmgr-routing"
+
+
+@contextlib.contextmanager
+def routing_worker(router: BulkRouter) -> Iterator[Callable[..., Future[BulkRoutes]]]:
+    """A thread routing chunks of points in turn, stopped and joined however the block ends.
+
+    Yields `route(lon, lat)`, which queues a chunk and returns its future. When the block
+    raises, the chunks not yet started are cancelled, the one being routed is finished
+    (GEOS cannot be interrupted) and the thread is joined before the error goes on: no
+    thread outlives an import, so none is left running while the interpreter exits.
+    """
+    stop = threading.Event()
+
+    def work(lon: np.ndarray, lat: np.ndarray) -> BulkRoutes:
+        if stop.is_set():
+            raise RuntimeError("the import stopped")  # never read: its future is abandoned
+        return router.route(lon, lat)
+
+    pool = ThreadPoolExecutor(1, thread_name_prefix=ROUTING_THREAD)
+    try:
+        yield lambda lon, lat: pool.submit(work, lon, lat)
+    finally:
+        stop.set()
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _concat(parts: list[BulkRoutes]) -> BulkRoutes:
@@ -403,76 +424,3 @@ def clashing_ids(ids: list[str | None], rows: np.ndarray) -> np.ndarray:
         clash[r] = ids[r] in seen
         seen.add(ids[r])
     return clash
-
-
-@dataclass
-class CategoryResolver:
-    """Maps the category names found in a file to category ids."""
-
-    mapping: dict[str, str]
-    create: bool = False
-    created: list[str] | None = None
-
-    def resolve(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict[str, str]]:
-        """Category and department ids per row (-1 unknown) and the unknown values."""
-        from gridmgr.models import Category
-        from gridmgr.services.issues import department_of
-
-        by_key: dict[str, Category] = {}
-        for c in Category.objects.all():
-            for key in (c.code, c.name, c.name_en.lower()):
-                by_key.setdefault(key, c)
-        uniques, inverse = _unique_inverse(values)
-        cat_ids = np.full(len(uniques), -1, dtype=np.int64)
-        dep_ids = np.full(len(uniques), -1, dtype=np.int64)
-        unknown: dict[str, str] = {}
-        for k, raw in enumerate(uniques.tolist()):
-            key = self.mapping.get(raw, raw).strip()
-            found = by_key.get(key) or by_key.get(key.lower())
-            if found is None and self.create and key:
-                found = _new_category(key)
-                by_key[key] = found
-                self.created = [*(self.created or []), key]
-            if found is None:
-                unknown[raw] = key
-                continue
-            cat_ids[k] = found.pk
-            dep_ids[k] = department_of(found) or -1
-        return cat_ids[inverse], dep_ids[inverse], unknown
-
-
-def _unique_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """np.unique(np.asarray(values, dtype=str), return_inverse=True), ~10× faster on text.
-
-    A column of str (and None, which numpy writes "None") is dictionary-encoded by pyarrow,
-    its few distinct values sorted as numpy sorts them; anything else goes through numpy.
-    """
-    text = None
-    if isinstance(values, np.ndarray) and values.dtype == object:
-        with contextlib.suppress(pa.ArrowInvalid, pa.ArrowTypeError):
-            # Inferred, not imposed: only str and None make a string (or all-null) array.
-            inferred = pa.array(values)
-            if pa.types.is_string(inferred.type) or pa.types.is_null(inferred.type):
-                text = inferred.cast(pa.string()).fill_null("None")
-    # numpy's fixed-width text drops trailing NUL characters: leave such values to it.
-    if text is None or pc.any(pc.match_substring(text, "\x00")).as_py():
-        return np.unique(np.asarray(values, dtype=str), return_inverse=True)
-    encoded = text.dictionary_encode()
-    words = encoded.dictionary.to_pylist()
-    order = sorted(range(len(words)), key=words.__getitem__)
-    rank = np.empty(len(words), dtype=np.int64)
-    rank[order] = np.arange(len(words))
-    uniques = np.array([words[i] for i in order], dtype=str)
-    return uniques, rank[encoded.indices.to_numpy(zero_copy_only=False)]
-
-
-def _new_category(name: str) -> Any:
-    from gridmgr.models import Category
-
-    parent, _ = Category.objects.get_or_create(
-        code="99", defaults={"kind": "event", "name": "导入类别", "name_en": "Imported categories"}
-    )
-    seq = Category.objects.filter(parent=parent).count() + 1
-    return Category.objects.create(
-        code=f"99{seq:04d}", kind="event", parent=parent, name=name[:100], name_en=name[:100]
-    )

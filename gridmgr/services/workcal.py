@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from geodata.readers import check_input_file
 from gridmgr.errors import GridError
 from gridmgr.models import CalendarDay, Category
 
@@ -138,6 +139,7 @@ class CalendarRow:
 
 def read_calendar_csv(path: str | Path) -> list[CalendarRow]:
     """The rows of a calendar CSV with the columns date,kind,name (kind: holiday or workday)."""
+    check_input_file(Path(path))
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             records = list(csv.DictReader(handle))

@@ -62,5 +62,5 @@ def test_chinese_kinds_are_understood(db: None, tmp_path: Path) -> None:
 
 
 def test_a_missing_file_is_a_clear_error(db: None, tmp_path: Path) -> None:
-    with pytest.raises(CommandError, match="cannot read calendar file"):
+    with pytest.raises(CommandError, match="文件不存在.*file not found"):
         run(str(tmp_path / "none.csv"))

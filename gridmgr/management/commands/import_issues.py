@@ -1,6 +1,5 @@
 """import_issues PATH --lon-field F --lat-field F --category-field F [...]"""
 
-import csv
 from argparse import ArgumentParser
 from typing import Any, NoReturn
 
@@ -10,9 +9,9 @@ from geodata.readers import PointTable, read_point_table
 from gridmgr.errors import GridError
 from gridmgr.management.base import GridCommand, coord_sys
 from gridmgr.services.bulk import BulkRouter
+from gridmgr.services.categorymap import CategoryResolver, read_category_map
 from gridmgr.services.imports import MAX_REPORTED
 from gridmgr.services.intake import (
-    CategoryResolver,
     IssueBatch,
     OutsideRows,
     clashing_ids,
@@ -90,7 +89,8 @@ class Command(GridCommand):
         )
 
     def _batch(self, table: PointTable, options: dict[str, Any]) -> tuple[IssueBatch, list]:
-        mapping = _read_map(options.get("category_map"))
+        path = options.get("category_map")
+        mapping = read_category_map(path) if path else {}
         resolver = CategoryResolver(mapping, create=options["create_categories"])
         field = options["category_field"]
         if field not in table.columns:
@@ -134,10 +134,3 @@ class Command(GridCommand):
             f"issues: {total} rows, {written} assigned, {len(refused)} refused, "
             f"{blind} in blind spots, {overlap} in overlaps"
         )
-
-
-def _read_map(path: str | None) -> dict[str, str]:
-    if not path:
-        return {}
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        return {row[0].strip(): row[1].strip() for row in csv.reader(handle) if len(row) >= 2}
