@@ -119,3 +119,41 @@ def write_features(
         raise UnsupportedFormatError(
             f"无法写出 {path.name}（{driver}）", f"cannot write {path.name} ({driver}): {exc}"
         ) from exc
+
+
+# Field kinds of write_layer: their NumPy types, so that an empty layer keeps typed fields.
+FIELD_TYPES = {"text": object, "real": np.float64, "integer": np.int64}
+
+
+def write_layer(
+    path: str | Path,
+    layer: str,
+    geoms: Sequence[shapely.Geometry],
+    fields: Mapping[str, tuple[str, Sequence[Any]]],
+    *,
+    geometry_type: str,
+    srid: int = 4326,
+) -> None:
+    """Add a layer of geometries already in EPSG:`srid` to a GeoPackage, with fields given as
+    name → (kind of FIELD_TYPES, values): the layer keeps its fields and type when empty."""
+    path = Path(path)
+    wkb = np.empty(len(geoms), dtype=object)
+    wkb[:] = [shapely.to_wkb(g) for g in geoms]
+    arrays = [np.array(list(values), dtype=FIELD_TYPES[kind]) for kind, values in fields.values()]
+    try:
+        ogr_write(
+            path,
+            wkb,
+            arrays,
+            list(fields),
+            layer=layer,
+            driver="GPKG",
+            geometry_type=geometry_type,
+            promote_to_multi=geometry_type.startswith("Multi"),
+            crs=f"EPSG:{srid}",
+        )
+    except (*_PYOGRIO_ERRORS, ValueError) as exc:
+        raise UnsupportedFormatError(
+            f"无法写出 {path.name} 的图层 {layer}",
+            f"cannot write layer {layer} of {path.name}: {exc}",
+        ) from exc

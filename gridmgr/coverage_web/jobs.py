@@ -30,11 +30,13 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
+from geodata.crs import SYSTEMS
 from geodata.errors import GeoDataError
 from gridmgr.conf import env_bool, env_float, env_str
 from gridmgr.coverage_web import analysis
 from gridmgr.coverage_web.page import Selection, select
 from gridmgr.errors import GridError
+from gridmgr.services.coverage_gpkg import srid_for
 from gridmgr.services.reports import write_coverage
 
 logger = logging.getLogger(__name__)
@@ -131,14 +133,36 @@ def _update(status: dict[str, Any], **changes: Any) -> None:
     _save(status)
 
 
-def start_export(user_id: int, selection: Selection, fmt: str) -> dict[str, Any]:
-    """Queue an export of a selection in a format; return the job's status."""
+def _system(fmt: str, crs: str) -> str:
+    """The coordinate system of an export: the one chosen for a GeoPackage, else WGS84."""
+    if crs not in SYSTEMS:
+        raise ExportError(f"不支持的坐标系“{crs}”", f"unknown coordinate system {crs!r}")
+    return crs if fmt == "gpkg" else "wgs84"
+
+
+def _filename(selection: Selection, fmt: str, system: str) -> str:
+    """coverage_<region>_<day>[_epsg<code>].<ext>: a GeoPackage not in WGS84 says its EPSG."""
+    day = timezone.localdate()
+    crs = ""
+    if system != "wgs84":
+        try:
+            crs = f"_epsg{srid_for(selection.region, system)}"
+        except GeoDataError as error:  # a region outside every Gauss–Krüger zone
+            raise ExportError(error.zh, error.en) from None
+    return f"coverage_{selection.region.code}_{day:%Y%m%d}{crs}.{FORMATS[fmt].extension}"
+
+
+def start_export(
+    user_id: int, selection: Selection, fmt: str, crs: str = "wgs84"
+) -> dict[str, Any]:
+    """Queue an export of a selection in a format (a GeoPackage in `crs`); return its status."""
     if fmt not in FORMATS:
         raise ExportError(f"不支持的导出格式“{fmt}”", f"unknown export format {fmt!r}")
+    system = _system(fmt, crs)
+    filename = _filename(selection, fmt, system)
     _prune()
     job_id = str(uuid.uuid4())
     _dir(job_id).mkdir(parents=True)
-    day = timezone.localdate()
     status: dict[str, Any] = {
         "id": job_id,
         "user": user_id,
@@ -147,7 +171,8 @@ def start_export(user_id: int, selection: Selection, fmt: str) -> dict[str, Any]
         "layer": selection.layer,
         # The PDF is written in the language of the page that asked for it.
         "lang": translation.get_language() or settings.LANGUAGE_CODE,
-        "filename": f"coverage_{selection.region.code}_{day:%Y%m%d}.{FORMATS[fmt].extension}",
+        "crs": system,
+        "filename": filename,
         "state": "queued",
         "progress": 0,
         "step": "queued",
@@ -189,7 +214,8 @@ def _run_export(status: dict[str, Any]) -> None:
         folder = _dir(status["id"])
         partial = folder / "partial" / status["filename"]
         partial.parent.mkdir(exist_ok=True)
-        write_coverage(reports, status["format"], partial, None, selection.region)
+        crs = status.get("crs", "wgs84")
+        write_coverage(reports, status["format"], partial, None, selection.region, crs)
         _update(status, step="writing", progress=90)
         os.replace(partial, folder / status["filename"])
         partial.parent.rmdir()

@@ -19,13 +19,17 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.translation import gettext
 
+from geodata.crs import GK3_FIRST
+from geodata.errors import GeoDataError
 from geodata.readers import Feature
 from gridmgr.errors import NotFoundError
 from gridmgr.i18n import local
 from gridmgr.models import Layer, Region
 from gridmgr.services.access import account_of, is_centre
 from gridmgr.services.coverage import LayerCoverage
+from gridmgr.services.coverage_gpkg import srid_for
 from gridmgr.services.coverage_tables import (
     LEVELS,
     Column,
@@ -89,6 +93,22 @@ def layer_names() -> list[tuple[str, str]]:
     """Every layer by rank, as (name, label in the active language)."""
     layers = Layer.objects.order_by("rank", "name").values_list("name", "name_en")
     return [(name, local(name, en)) for name, en in layers]
+
+
+def crs_choices(region: Region) -> list[tuple[str, str]]:
+    """The coordinate systems offered for the GeoPackage, as (value, label): WGS84, CGCS2000,
+    and the region's CGCS2000 Gauss–Krüger 3-degree zone (when it lies in one)."""
+    choices = [
+        ("wgs84", gettext("WGS84 经纬度（EPSG:4326）")),
+        ("cgcs2000", gettext("CGCS2000 经纬度（EPSG:4490）")),
+    ]
+    try:
+        srid = srid_for(region, "cgcs2000-gk3")
+    except GeoDataError:
+        return choices
+    meridian = 75 + 3 * (srid - GK3_FIRST)
+    label = gettext("CGCS2000 高斯-克吕格 3 度带，中央经线 %(cm)d°E（EPSG:%(srid)d，米）")
+    return [*choices, ("cgcs2000-gk3", label % {"cm": meridian, "srid": srid})]
 
 
 def map_url(bbox: list[float]) -> str:
@@ -241,4 +261,5 @@ def page_context(selection: Selection, reports: list[LayerCoverage]) -> dict[str
         "overlaps": _pieces(overlaps, reports, "overlap", names),
         "crossings": _plain(crossings, names),
         "map_data": map_data(region, children, reports, names),
+        "crs_choices": crs_choices(region),
     }

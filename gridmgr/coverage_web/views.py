@@ -93,7 +93,8 @@ def start_export(request: HttpRequest) -> JsonResponse:
     """Start an export job (region, layer, format) and answer with its id and status URL."""
     try:
         selection = page.select(request.POST.get("region"), request.POST.get("layer"))
-        status = jobs.start_export(_user_id(request), selection, request.POST.get("format", ""))
+        fmt, crs = request.POST.get("format", ""), request.POST.get("crs") or "wgs84"
+        status = jobs.start_export(_user_id(request), selection, fmt, crs)
     except NotFoundError as error:
         return _refused(error, 404)
     except jobs.ExportError as error:

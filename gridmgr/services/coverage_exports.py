@@ -1,4 +1,5 @@
-"""Coverage reports as PDF, XLSX, GeoPackage and a map page that opens without a network."""
+"""Coverage reports as PDF, XLSX and a map page that opens without a network (the GeoPackage:
+coverage_gpkg)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import io
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import shapely
 from django.contrib.gis.geos import GEOSGeometry
 from django.contrib.staticfiles import finders
@@ -19,7 +19,6 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
-from pyogrio.raw import write as ogr_write
 from shapely.geometry.base import BaseGeometry
 from weasyprint import HTML
 
@@ -171,41 +170,6 @@ def _sheet(sheet: Worksheet, table: Table) -> None:
     sheet.row_dimensions[1].height = 32
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
-
-
-GPKG_LAYERS = {"blind_spots": ("blind", "blind"), "overlaps": ("overlaps", "overlaps")}
-
-
-def export_gpkg(reports: list[LayerCoverage], path: str | Path) -> None:
-    """Write the layers blind_spots and overlaps (area_m2, zones, layer, region) to a GeoPackage."""
-    path = Path(path)
-    path.unlink(missing_ok=True)
-    for name, (pieces, geoms) in GPKG_LAYERS.items():
-        rows = [
-            (geom, p, r)
-            for r in reports
-            for p, geom in zip(getattr(r, pieces), r.geoms.get(geoms, []), strict=True)
-        ]
-        wkb = np.empty(len(rows), dtype=object)
-        wkb[:] = [shapely.to_wkb(g) for g, _, _ in rows]
-        fields = [
-            np.array([p["area_m2"] for _, p, _ in rows], dtype=np.float64),
-            np.array([",".join(p["zones"]) for _, p, _ in rows], dtype=object),
-            np.array([r.layer for _, _, r in rows], dtype=object),
-            np.array([r.region for _, _, r in rows], dtype=object),
-        ]
-        # pyogrio directly, not write_features: an empty layer keeps its fields and type.
-        ogr_write(
-            path,
-            wkb,
-            fields,
-            ["area_m2", "zones", "layer", "region"],
-            layer=name,
-            driver="GPKG",
-            geometry_type="MultiPolygon",
-            promote_to_multi=True,
-            crs="EPSG:4326",
-        )
 
 
 def export_html(reports: list[LayerCoverage], region: Region) -> str:

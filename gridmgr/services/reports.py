@@ -71,22 +71,34 @@ def check_output(fmt: str, path: Path | None) -> None:
         )
 
 
+def check_crs(fmt: str, crs: str) -> None:
+    """Refuse a coordinate system other than WGS84 for a format that has no choice of one."""
+    if fmt != "gpkg" and crs.strip().lower() not in ("", "wgs84"):
+        raise GridError(
+            f"只有 GeoPackage 可选坐标系；{fmt.upper()} 按 WGS84 输出",
+            f"only the GeoPackage takes a coordinate system; {fmt.upper()} is written in WGS84",
+        )
+
+
 def write_coverage(
     reports: list[LayerCoverage],
     fmt: str,
     path: Path | None,
     out: Any,
     region: Region | None = None,
+    crs: str = "wgs84",
 ) -> None:
     """Write reports in a format to a path, or to the text stream `out` (text formats only).
 
-    The PDF and the HTML map draw `region`, by default the region of the reports.
+    The PDF, the HTML map and the GeoPackage cover `region`, by default the region of the
+    reports; the GeoPackage is written in `crs` (geodata.crs.output_srid).
     """
     check_output(fmt, path)
+    check_crs(fmt, crs)
     if fmt == "html":
         _write_html(reports, path, out, region or _region_of(reports))
     elif fmt in FILE_FORMATS and path is not None:
-        _write_file(reports, fmt, path, region or _region_of(reports))
+        _write_file(reports, fmt, path, region or _region_of(reports), crs)
     elif path is None:
         _write(reports, fmt, out)
     else:
@@ -111,11 +123,14 @@ def _write_html(reports: list[LayerCoverage], path: Path | None, out: Any, regio
         path.write_text(html, encoding="utf-8")
 
 
-def _write_file(reports: list[LayerCoverage], fmt: str, path: Path, region: Region) -> None:
+def _write_file(
+    reports: list[LayerCoverage], fmt: str, path: Path, region: Region, crs: str
+) -> None:
     from gridmgr.services import coverage_exports as exports
+    from gridmgr.services.coverage_gpkg import export_gpkg
 
     if fmt == "gpkg":
-        exports.export_gpkg(reports, path)
+        export_gpkg(reports, path, region, crs)
     elif fmt == "xlsx":
         path.write_bytes(exports.export_xlsx(reports))
     else:

@@ -1,5 +1,6 @@
-"""Coverage exports: a PDF with the map and the figures in Chinese, XLSX sheets, GeoPackage
-layers and an HTML map that opens and renders in a browser with the network cut off."""
+"""Coverage exports: a PDF with the map and the figures in Chinese, XLSX sheets and an HTML map
+that opens and renders in a browser with the network cut off (the GeoPackage:
+test_coverage_gpkg.py)."""
 
 from __future__ import annotations
 
@@ -10,15 +11,10 @@ import subprocess
 from pathlib import Path
 
 import openpyxl
-import pyogrio
 import pytest
-import shapely
-from pyogrio.raw import read as ogr_read
 
-from geodata.measure import areas_m2
 from gridmgr.services.coverage import LayerCoverage, analyse
 from gridmgr.services.coverage_exports import (
-    export_gpkg,
     export_html,
     export_pdf,
     export_xlsx,
@@ -137,35 +133,6 @@ def test_the_workbook_lists_the_blind_spot_and_the_overlaps_with_their_zones(
     assert len(overlaps) == 4 and all("X01" in row[3] for row in overlaps)
     assert sum(row[2] for row in overlaps) == pytest.approx(reports[1].overlap_m2, rel=1e-3)
     assert list(book["变化 Change"].iter_rows(min_row=2)) == []
-
-
-def test_the_geopackage_has_the_blind_spots_and_overlaps_with_their_areas(
-    reports: list[LayerCoverage], tmp_path: Path
-) -> None:
-    path = tmp_path / "coverage.gpkg"
-    export_gpkg(reports, path)
-    assert sorted(name for name, _ in pyogrio.list_layers(path)) == ["blind_spots", "overlaps"]
-    meta, _, geoms, fields = ogr_read(path, layer="overlaps")
-    assert list(meta["fields"]) == ["area_m2", "zones", "layer", "region"]
-    assert meta["geometry_type"] == "MultiPolygon" and meta["crs"] == "EPSG:4326"
-    assert len(geoms) == 4
-    assert all("X01" in z.split(",") for z in fields[1])
-    assert set(fields[3]) == {"110101"}
-    _, _, geoms, fields = ogr_read(path, layer="blind_spots")
-    assert list(fields[0]) == [reports[1].blind[0]["area_m2"]]
-    measured = areas_m2(shapely.from_wkb(geoms))
-    assert measured[0] == pytest.approx(fields[0][0], rel=1e-3)
-
-
-def test_an_empty_geopackage_layer_keeps_its_fields(
-    reports: list[LayerCoverage], tmp_path: Path
-) -> None:
-    path = tmp_path / "sectors.gpkg"
-    export_gpkg(reports[:1], path)  # the sectors tile the district: nothing to list
-    for layer in ("blind_spots", "overlaps"):
-        info = pyogrio.read_info(path, layer=layer)
-        assert info["features"] == 0
-        assert list(info["fields"]) == ["area_m2", "zones", "layer", "region"]
 
 
 def test_the_html_map_has_no_external_url_and_holds_the_pieces(

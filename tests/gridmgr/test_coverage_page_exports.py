@@ -13,12 +13,10 @@ import uuid
 from pathlib import Path
 
 import openpyxl
-import pyogrio
 import pytest
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
-from pyogrio.raw import read as ogr_read
 from pytest_django.fixtures import Settings
 
 from gridmgr.coverage_web import jobs
@@ -117,16 +115,6 @@ def test_the_geojson_holds_the_blind_spots_and_overlaps(
     assert kinds.count("blind") == 1 and kinds.count("overlap") == 4
     areas = sorted(f["properties"]["area_m2"] for f in data["features"])
     assert areas == sorted(p["area_m2"] for p in reports[1].blind + reports[1].overlaps)
-
-
-def test_the_geopackage_has_both_layers(world: World, centre: Client, tmp_path: Path) -> None:
-    body, _ = finished(centre, world.district.code, "gpkg")
-    path = tmp_path / "coverage.gpkg"
-    path.write_bytes(body)
-    assert sorted(name for name, _ in pyogrio.list_layers(path)) == ["blind_spots", "overlaps"]
-    _, _, geoms, fields = ogr_read(path, layer="overlaps")
-    assert len(geoms) == 4 and all("X01" in z.split(",") for z in fields[1])
-    assert len(ogr_read(path, layer="blind_spots")[2]) == 1
 
 
 def test_the_html_map_needs_no_network(world: World, centre: Client) -> None:

@@ -46,6 +46,8 @@ ENGLISH_ALLOWED = {
     "gridmgr",
     "English",
     "WGS84",
+    "CGCS2000",  # coordinate systems by their standard names and EPSG codes
+    "EPSG",
     "Excel",
     "PDF",
     "XLSX",

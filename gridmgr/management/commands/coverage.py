@@ -1,4 +1,5 @@
-"""coverage --region CODE [--layer NAME] --format json|geojson|csv|html|pdf|xlsx|gpkg --output PATH|-"""
+"""coverage --region CODE [--layer NAME] --format json|geojson|csv|html|pdf|xlsx|gpkg --output PATH|-
+[--crs wgs84|cgcs2000|cgcs2000-gk3|EPSG:CODE] (GeoPackage only)"""
 
 from argparse import ArgumentParser
 from pathlib import Path
@@ -8,7 +9,8 @@ from gridmgr.errors import NotFoundError
 from gridmgr.management.base import GridCommand
 from gridmgr.models import Layer, Region
 from gridmgr.services.coverage import analyse
-from gridmgr.services.reports import FORMATS, check_output, write_coverage
+from gridmgr.services.coverage_gpkg import srid_for
+from gridmgr.services.reports import FORMATS, check_crs, check_output, write_coverage
 
 
 class Command(GridCommand):
@@ -22,15 +24,25 @@ class Command(GridCommand):
         parser.add_argument(
             "--output", default="-", help="file path, or - for stdout (not for pdf, xlsx, gpkg)"
         )
+        parser.add_argument(
+            "--crs",
+            default="wgs84",
+            help="coordinate system of the GeoPackage: wgs84 (default), cgcs2000 (EPSG:4490), "
+            "cgcs2000-gk3 (the CGCS2000 Gauss-Kruger 3-degree zone of the region, metres), "
+            "or EPSG:4491-4554",
+        )
 
     def run(self, **options: Any) -> None:
         out = options["output"]
         path = None if out == "-" else Path(out)
         check_output(options["format"], path)
+        check_crs(options["format"], options["crs"])
         region = Region.objects.filter(code=options["region"]).first()
         if region is None:
             code = options["region"]
             raise NotFoundError(f"没有代码为 {code} 的区域", f"no region with code {code}")
+        if options["format"] == "gpkg":
+            srid_for(region, options["crs"])  # a bad --crs stops before the analysis
         layers = list(Layer.objects.order_by("rank"))
         if options.get("layer"):
             layers = [lay for lay in layers if options["layer"] in (lay.name, lay.name_en)]
@@ -38,7 +50,7 @@ class Command(GridCommand):
                 name = options["layer"]
                 raise NotFoundError(f"没有名为“{name}”的图层", f"no layer named '{name}'")
         reports = analyse(region, layers, commit=options["commit"])
-        write_coverage(reports, options["format"], path, self.stdout, region)
+        write_coverage(reports, options["format"], path, self.stdout, region, options["crs"])
         for r in reports:
             self.stderr.write(
                 f"{r.region_name} / {r.layer}: 覆盖率 coverage {r.coverage_pct:.3f}%, "
