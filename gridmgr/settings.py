@@ -195,6 +195,9 @@ GRIDMGR_DUPLICATE_HOURS = env_float("GRIDMGR_DUPLICATE_HOURS", 72.0)
 GRIDMGR_REPEAT_RADIUS_M = env_float("GRIDMGR_REPEAT_RADIUS_M", 50.0)
 GRIDMGR_REPEAT_DAYS = env_int("GRIDMGR_REPEAT_DAYS", 90)
 GRIDMGR_REPEAT_MIN = env_int("GRIDMGR_REPEAT_MIN", 3)
+# After a redraw, a current zone counts as holding part of an earlier unit (merged into, split
+# into) when it covers at least this share (percent) of that unit's earlier area.
+GRIDMGR_LINEAGE_SHARE_PCT = env_float("GRIDMGR_LINEAGE_SHARE_PCT", 5.0)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "gridmgr@localhost")

@@ -12,6 +12,10 @@ Which issues count:
   whose owner_role is sector_lead; package area: the top layer whose owner_role is
   stationed_cadre), to the owner of its unit-grid routing receipt (grid worker: the layer marked
   is_unit_grid, else the deepest with owner_role grid_worker), or to Issue.department;
+- a zone unit is a zone code of the layer across plan versions (gridmgr.services.lineage): a
+  redrawn plan that keeps a code keeps one row for it, named after its zone in force; a code
+  the plan in force no longer has keeps its own row, marked retired, merged into or split into
+  the codes that took its land, and a new code is marked new (Lineage on ScoreRow);
 - a receipt without a zone (territorial fallback, 属地兜底) is counted on a row of its own per
   territorial owner, named after that owner; a case without receipt, owner or department on an
   "unassigned" row, so that every unit type adds up to the same number of cases.
@@ -35,7 +39,7 @@ A rate or median without a denominator is None (shown as "—"), never 0.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import connection
@@ -43,6 +47,7 @@ from django.utils import timezone
 
 from gridmgr.errors import GridError
 from gridmgr.models import Issue, Layer
+from gridmgr.services.lineage import Lineage, lineages
 
 
 class ScoreError(GridError):
@@ -97,7 +102,8 @@ UNASSIGNED_NAME = "未指定 / unassigned"
 
 @dataclass(frozen=True)
 class ScoreRow:
-    """The measures of one unit; zone_id for zones, owner_id for people and departments."""
+    """The measures of one unit; zone_id (its zone in force, else its last) for zone units,
+    owner_id for people and departments."""
 
     zone_id: int | None
     owner_id: int | None
@@ -114,11 +120,12 @@ class ScoreRow:
     on_time_rate: float | None
     rework_rate: float | None
     median_hours: float | None
+    lineage: Lineage | None = None  # zone units whose plan changed: retired, new, split, merged
 
 
 _SQL = """
 WITH base AS (
-  SELECT {zone} AS zone_id, {person} AS person_id, {owner} AS owner_id,
+  SELECT {unit} AS unit_code, {person} AS person_id, {owner} AS owner_id,
     i.due_at, i.dispatched_at, i.closed_at, i.rework_count > 0 AS reworked,
     i.status = ANY(%(open)s) AS is_open,
     i.status = 'closed' AND i.closed_at IS NOT NULL AS is_closed,
@@ -127,7 +134,7 @@ WITH base AS (
   WHERE i.registered_at >= %(start)s AND i.registered_at < %(end)s
     AND i.merged_into_id IS NULL
 ), agg AS (
-  SELECT b.zone_id, b.person_id,
+  SELECT b.unit_code, b.person_id,
     string_agg(DISTINCT o.name, '、' ORDER BY o.name) AS owners,
     count(*) AS registered,
     count(*) FILTER (WHERE b.is_closed) AS closed,
@@ -141,36 +148,43 @@ WITH base AS (
       (ORDER BY extract(epoch FROM b.closed_at - b.dispatched_at) / 3600.0)
       FILTER (WHERE b.is_closed AND b.dispatched_at IS NOT NULL) AS median_hours
   FROM base b LEFT JOIN gridmgr_owner o ON o.id = b.owner_id
-  GROUP BY b.zone_id, b.person_id
+  GROUP BY b.unit_code, b.person_id
+), named AS (
+  -- Each code's zone in force, else its zone of the plan in force last: the row's name.
+  SELECT DISTINCT ON (z.code) z.code, z.id, z.name FROM gridmgr_zone z
+  LEFT JOIN gridmgr_planactivation pa ON pa.plan_id = z.plan_id AND pa.layer_id = z.layer_id
+  WHERE z.layer_id = %(zone_layer)s AND (z.active OR pa.id IS NOT NULL)
+  ORDER BY z.code, z.active DESC, pa.started_at DESC NULLS LAST, z.id DESC
 )
-SELECT a.zone_id, a.person_id, coalesce(z.code, ''), coalesce(z.name, p.name),
+SELECT n.id, a.person_id, coalesce(a.unit_code, ''), coalesce(n.name, p.name, a.unit_code),
   coalesce(a.owners, ''), a.registered, a.closed, a.on_time, a.handled, a.reworked, a.overdue,
   a.closed::float / nullif(a.registered, 0),
   a.on_time::float / nullif(a.closed, 0),
   a.reworked::float / nullif(a.handled, 0),
   a.median_hours
 FROM agg a
-LEFT JOIN gridmgr_zone z ON z.id = a.zone_id
+LEFT JOIN named n ON n.code = a.unit_code
 LEFT JOIN gridmgr_owner p ON p.id = a.person_id
-ORDER BY a.zone_id IS NULL AND a.person_id IS NULL, z.code, p.name, a.person_id
+ORDER BY a.unit_code IS NULL AND a.person_id IS NULL, a.unit_code, p.name, a.person_id
 """
 
 _ROUTING = "LEFT JOIN gridmgr_receipt r ON r.set_id = i.receipt_set AND r.layer_id = %(layer)s"
 
-# Per unit kind: the zone, the person (owner or department) and the owners listed for a row.
+# Per unit kind: the unit (a zone code: one unit across plan versions), the person (owner or
+# department) and the owners listed for a row.
 _BY_ZONE = {
-    "zone": "r.zone_id",
+    "unit": "z.code",
     "person": "CASE WHEN r.zone_id IS NULL THEN r.owner_id END",
     "owner": "r.owner_id",
-    "join": _ROUTING,
+    "join": f"{_ROUTING} LEFT JOIN gridmgr_zone z ON z.id = r.zone_id",
 }
-_BY_OWNER = {"zone": "NULL::bigint", "person": "r.owner_id", "owner": "NULL::bigint"}
+_BY_OWNER = {"unit": "NULL::text", "person": "r.owner_id", "owner": "NULL::bigint"}
 _QUERIES = {
     "sector": _SQL.format(**_BY_ZONE),
     "package_area": _SQL.format(**_BY_ZONE),
     "grid_worker": _SQL.format(**_BY_OWNER, join=_ROUTING),
     "department": _SQL.format(
-        zone="NULL::bigint", person="i.department_id", owner="NULL::bigint", join=""
+        unit="NULL::text", person="i.department_id", owner="NULL::bigint", join=""
     ),
 }
 
@@ -211,19 +225,30 @@ def scoreboard(unit: str, start: dt.date, end: dt.date) -> list[ScoreRow]:
         "cutoff": min(until, timezone.now()),
         "open": list(Issue.OPEN_STATUSES),
         "layer": layer.pk if layer else None,
+        "zone_layer": layer.pk if layer and unit in ("sector", "package_area") else None,
     }
     with connection.cursor() as cur:
         cur.execute(_QUERIES[unit], params)
-        return [_row(unit, r) for r in cur.fetchall()]
+        rows = [_row(unit, r) for r in cur.fetchall()]
+    if layer is None or unit not in ("sector", "package_area"):
+        return rows
+    found = lineages(layer, [r.code for r in rows if r.code])
+    return [_with_lineage(r, found.get(r.code)) for r in rows]
 
 
 def _row(unit: str, r: tuple) -> ScoreRow:
     zone_id, owner_id, code, name, *rest = r
-    if zone_id is None and owner_id is None:
+    if not code and owner_id is None:
         name = UNASSIGNED_NAME
-    elif zone_id is None and unit in ("sector", "package_area"):
+    elif not code and unit in ("sector", "package_area"):
         name = f"{name}{FALLBACK_SUFFIX}"
     return ScoreRow(zone_id, owner_id, code, name, *rest)
+
+
+def _with_lineage(row: ScoreRow, lineage: Lineage | None) -> ScoreRow:
+    if lineage is None or not lineage.changed:
+        return row
+    return replace(row, lineage=lineage)
 
 
 def ranked(rows: list[ScoreRow], measure: str, n: int) -> list[ScoreRow]:

@@ -23,6 +23,8 @@ EXTRA = (
     ("handled", "已处置数", "handled"),
     ("reworked", "返工案件数", "reworked"),
 )
+# What became of a zone unit in a redrawn plan (retired, merged into, split into, new).
+LINEAGE_HEAD = "方案调整 / plan change"
 HEADER_FILL = PatternFill("solid", fgColor="F5F7FA")
 
 
@@ -31,14 +33,16 @@ def header(unit: str) -> list[str]:
     u = UNITS[unit]
     head = [f"{u.zh} / {u.en}", "编码 / code", "责任人 / owner"]
     head += [f"{m.zh} / {m.en}" for m in MEASURES]
-    return head + [f"{zh} / {en}" for _, zh, en in EXTRA]
+    return head + [f"{zh} / {en}" for _, zh, en in EXTRA] + [LINEAGE_HEAD]
 
 
 def values(row: ScoreRow) -> list[object]:
     """A row's cells in the order of `header`."""
     cells: list[object] = [row.name, row.code, row.owner]
     cells += [getattr(row, m.key) for m in MEASURES]
-    return cells + [getattr(row, key) for key, _, _ in EXTRA]
+    cells += [getattr(row, key) for key, _, _ in EXTRA]
+    lineage = row.lineage
+    return [*cells, f"{lineage.zh} / {lineage.en}" if lineage is not None else ""]
 
 
 def scores_xlsx(start: dt.date, end: dt.date, units: Sequence[str] = tuple(UNITS)) -> bytes:
@@ -64,7 +68,7 @@ def _sheet(book: Workbook, unit: str, rows: list[ScoreRow]) -> None:
     sheet.append(header(unit))
     for row in rows:
         sheet.append(values(row))
-    formats = ["@"] * 3 + [NUMBER_FORMATS[m.kind] for m in MEASURES] + ["0"] * len(EXTRA)
+    formats = ["@"] * 3 + [NUMBER_FORMATS[m.kind] for m in MEASURES] + ["0"] * len(EXTRA) + ["@"]
     for col, fmt in enumerate(formats, start=1):
         for (cell,) in sheet.iter_rows(min_row=2, min_col=col, max_col=col):
             cell.number_format = fmt
