@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework_gis.filters import InBBoxFilter
 
 from gridmgr.models import Category, Issue, Owner, Ownership, Region, Zone
+from gridmgr.services.lineage import routed_to_units
 
 BIGINT = 2**63 - 1
 
@@ -116,7 +117,11 @@ class IssueFilter(df.FilterSet):
     region = df.CharFilter(
         field_name="region__code", lookup_expr="startswith", help_text="region code (and below)"
     )
-    zone = IdFilter(method="filter_zone", help_text="zone id, in any layer of the receipt")
+    zone = IdFilter(
+        method="filter_zone",
+        help_text="zone id, in any layer of the receipt: the issues of its unit (its code in "
+        "its layer) under every plan version",
+    )
     owner = IdFilter(field_name="owner_id", help_text="territorial owner id")
     department = IdFilter(field_name="department_id", help_text="department (owner) id")
     overdue = df.BooleanFilter(method="filter_overdue", help_text="open and past its due time")
@@ -141,7 +146,7 @@ class IssueFilter(df.FilterSet):
         return queryset.filter(Q(category__code=value) | Q(category__parent__code=value))
 
     def filter_zone(self, queryset: QuerySet[Issue], name: str, value: int) -> QuerySet:
-        return queryset.filter(Issue.routed_to(zone_id=value))
+        return queryset.filter(routed_to_units([value]))
 
     def filter_overdue(self, queryset: QuerySet[Issue], name: str, value: bool) -> QuerySet:
         late = Q(status__in=Issue.OPEN_STATUSES, due_at__lt=timezone.now())

@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
 from gridmgr.models import Account, AccountRole, Issue, Ownership, Receipt, Zone
+from gridmgr.services.lineage import routed_to_units
 
 
 def account_of(user: AbstractBaseUser | AnonymousUser | None) -> Account | None:
@@ -61,8 +62,10 @@ def visible_issues(user: AbstractBaseUser | AnonymousUser | None) -> QuerySet[Is
         return issues
     if account.role == AccountRole.DEPARTMENT:
         return issues.filter(department_id=account.owner_id)
+    # The units of the zones owned now, under every plan version: a redraw that keeps a code
+    # keeps its earlier cases in sight, as an ownership change within one plan does.
     zones = owned_zone_ids(account)
-    return issues.filter(Issue.routed_to(zone_id__in=zones) | Q(owner_id=account.owner_id))
+    return issues.filter(routed_to_units(zones) | Q(owner_id=account.owner_id))
 
 
 def may_handle(account: Account | None, issue: Issue) -> bool:

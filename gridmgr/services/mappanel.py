@@ -12,10 +12,11 @@ from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
 
-from gridmgr.i18n import local_label, local_name
+from gridmgr.i18n import local_label, local_name, local_pair
 from gridmgr.models import Issue, Ownership, PlanActivation, Region, Transition, Zone
 from gridmgr.models.owners import OWNER_CHAIN, Role
 from gridmgr.services.cases import step_label
+from gridmgr.services.lineage import lineage_of, routed_to_unit, unit_zones
 
 # "116.41,39.92", "116.41 39.92", "116.41，39.92" (full-width comma from a Chinese keyboard).
 _COORDS = re.compile(r"^\s*(-?\d{1,3}(?:\.\d+)?)\s*[,，\s]\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
@@ -146,8 +147,12 @@ def _at_point(lon: float, lat: float) -> list[dict[str, Any]]:
 
 
 def zone_panel(zone: Zone, issues: QuerySet[Issue]) -> dict[str, Any]:
-    """Everything the side panel shows about a zone; `issues` are those the caller may see."""
-    mine = issues.filter(Issue.routed_to(zone=zone))
+    """Everything the side panel shows about a zone; `issues` are those the caller may see.
+
+    Issues and history are the zone's unit's (its code in the layer) under every plan version.
+    """
+    mine = issues.filter(routed_to_unit(zone))
+    lineage = lineage_of(zone)
     open_issues = mine.filter(status__in=Issue.OPEN_STATUSES).order_by("-reported_at", "-id")
     return {
         "id": zone.pk,
@@ -161,6 +166,7 @@ def zone_panel(zone: Zone, issues: QuerySet[Issue]) -> dict[str, Any]:
         },
         "plan": zone.plan.name,
         "active": zone.active,
+        "lineage": local_pair(lineage) if lineage.changed else "",
         "area_m2": round(zone.area_m2, 1),
         "region": zone.region.name if zone.region is not None else "",
         "version": zone.version,
@@ -240,15 +246,29 @@ def _moment(value: dt.date | dt.datetime) -> dt.datetime:
 
 
 def history(zone: Zone, issues: QuerySet[Issue]) -> list[dict[str, Any]]:
-    """Recent events of a zone, newest first: edits, plan activations, owners, issue steps."""
+    """Recent events of a zone's unit, newest first: edits, plan activations, owners, issue steps.
+
+    Activations and owners are those of every zone of the unit (its code in the layer): a plan
+    copied from the one in force repeats its ownerships, which are shown once.
+    """
     events: list[tuple[dt.datetime, dict[str, Any]]] = [
         (_moment(zone.updated_at), {"kind": "zone", "version": zone.version})
     ]
-    for a in PlanActivation.objects.filter(plan_id=zone.plan_id, layer_id=zone.layer_id):
-        events.append((_moment(a.started_at), {"kind": "activated", "plan": zone.plan.name}))
+    versions = Zone.objects.filter(unit_zones(zone))
+    activations = PlanActivation.objects.filter(
+        layer_id=zone.layer_id, plan_id__in=versions.values("plan_id")
+    )
+    for a in activations.select_related("plan"):
+        events.append((_moment(a.started_at), {"kind": "activated", "plan": a.plan.name}))
         if a.ended_at is not None:
-            events.append((_moment(a.ended_at), {"kind": "retired", "plan": zone.plan.name}))
-    for o in Ownership.objects.filter(zone=zone).select_related("owner"):
+            events.append((_moment(a.ended_at), {"kind": "retired", "plan": a.plan.name}))
+    held = Ownership.objects.filter(zone__in=versions).select_related("owner").order_by("id")
+    seen: set[tuple[object, ...]] = set()
+    for o in held:
+        key = (o.owner_id, o.role, o.valid_from, o.valid_to)
+        if key in seen:
+            continue
+        seen.add(key)
         who = {"owner": o.owner.name, "role": local_label(_ROLE_LABELS.get(o.role, o.role))}
         events.append((_moment(o.valid_from), {"kind": "owner_from", **who}))
         if o.valid_to is not None:

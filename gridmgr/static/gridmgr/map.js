@@ -376,7 +376,8 @@
 
   function renderPanel(p) {
     const panel = $("#panel");
-    panel.innerHTML = `<header><div><h2 id="panel-code">${esc(p.code)}</h2>${esc(p.name)}</div>` +
+    panel.innerHTML = `<header><div><h2 id="panel-code">${esc(p.code)}</h2>${esc(p.name)}` +
+      (p.lineage ? `<br><span class="en">${esc(p.lineage)}</span>` : "") + "</div>" +
       `<button class="close" type="button" aria-label="${esc(T.close)}">×</button></header>` +
       `<dl><dt>${T.layer}</dt><dd>${esc(p.layer.label)}</dd>` +
       `<dt>${T.area}</dt><dd>${fmtArea(p.area_m2)}</dd>` +
