@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,7 @@ from django_filters.widgets import DateRangeWidget
 from gridmgr.casework.queries import overdue_q
 from gridmgr.i18n import local_choices, local_name
 from gridmgr.models import Category, Issue, Owner, Region
+from gridmgr.models.issues import normalise_number, number_q
 from gridmgr.services.cases import STEPS, step_label
 from gridmgr.validators import TextField
 
@@ -46,9 +48,31 @@ class CategoryFilter(filters.ModelChoiceFilter):
     field_class = CategoryField
 
 
+class CaseNumberField(forms.CharField):
+    """A case number as a hotline operator types it: spaces, hyphens and case do not matter."""
+
+    def clean(self, value: Any) -> str:
+        text = normalise_number(super().clean(value) or "")
+        if text and not re.fullmatch(r"[0-9A-Z]{6,30}", text):
+            raise forms.ValidationError(
+                gettext("受理编号由数字和字母组成，如 260302A1B2C3D4"), code="invalid"
+            )
+        return text
+
+
+class CaseNumberFilter(filters.CharFilter):
+    field_class = CaseNumberField
+
+
 class IssueFilter(filters.FilterSet):
     """The filters of the issue list and map, all optional, combined with AND."""
 
+    number = CaseNumberFilter(
+        label=_("受理编号"),
+        method="by_number",
+        max_length=60,
+        widget=forms.TextInput(attrs={"inputmode": "search", "autocomplete": "off"}),
+    )
     status = filters.ChoiceFilter(
         label=_("状态"),
         choices=[("open", _("在办")), *local_choices(Issue.Status.choices)],
@@ -92,6 +116,16 @@ class IssueFilter(filters.FilterSet):
     class Meta:
         model = Issue
         fields: list[str] = []
+
+    def filter_queryset(self, queryset: QuerySet[Issue]) -> QuerySet[Issue]:
+        # A number that cannot be one finds nothing (not every case, as an ignored filter would).
+        if "number" in self.form.errors:
+            return queryset.none()
+        return super().filter_queryset(queryset)
+
+    def by_number(self, qs: QuerySet[Issue], name: str, value: str) -> QuerySet[Issue]:
+        """The case with this number (exact, once normalised), among those the user may see."""
+        return qs.filter(number_q(value))
 
     def by_status(self, qs: QuerySet[Issue], name: str, value: str) -> QuerySet[Issue]:
         if value == "open":

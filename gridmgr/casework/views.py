@@ -34,6 +34,7 @@ from gridmgr.casework.throttle import TooManyReports, take_report
 from gridmgr.errors import GridError
 from gridmgr.i18n import local_label, local_message
 from gridmgr.models import Issue
+from gridmgr.models.issues import normalise_number, number_q
 from gridmgr.services import basemaps
 from gridmgr.services.access import visible_issues
 from gridmgr.services.cases import STEPS, allowed_actions, duplicates_of, step_label
@@ -146,10 +147,10 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _case(user: AbstractBaseUser, ref: str) -> Issue | None:
-    """A case the user may see, by tracking number or id ('#12' or '12')."""
-    text = ref.strip().lstrip("#").upper()
-    match = Q(tracking_number=text) | (Q(pk=int(text)) if text.isdigit() else Q(pk__in=[]))
-    return visible_issues(user).filter(match).first()
+    """A case the user may see, by its number (Issue.reference) or id ('#12' or '12')."""
+    text = normalise_number(ref)
+    by_id = Q(pk=int(text)) if text.isdigit() and len(text) <= 18 else Q(pk__in=[])
+    return visible_issues(user).filter(number_q(text) | by_id).first()
 
 
 def _detail(pk: int) -> str:

@@ -2,12 +2,52 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+import unicodedata
+
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+# A case's number where it was given none (a grid worker's report, an import): its local report
+# day, "N" (never a hex digit, so never equal to a random citizen number) and its id.
+_DAY_NUMBER = re.compile(r"(\d{6})N(\d+)")
+# What a hotline operator may type around a number: spaces, hyphens, dots, a leading "#".
+_NUMBER_NOISE = re.compile(r"[\s\-_.#]+")
+
+
+def day_number(pk: int, reported_at: dt.datetime) -> str:
+    """The number of a case that has no tracking number: 260302N0001234."""
+    return f"{timezone.localtime(reported_at):%y%m%d}N{pk:07d}"
+
+
+def normalise_number(text: str) -> str:
+    """A case number as typed (full-width, lower case, spaces, hyphens) in its stored form."""
+    return _NUMBER_NOISE.sub("", unicodedata.normalize("NFKC", text)).upper()
+
+
+def number_q(number: str) -> Q:
+    """Issues whose case number (Issue.reference) is this normalised number: at most one."""
+    found = _DAY_NUMBER.fullmatch(number)
+    if found is None:
+        return Q(tracking_number=number)
+    if len(found.group(2)) > 18:  # beyond any bigint id
+        return Q(pk__in=[])
+    try:
+        day = dt.datetime.strptime(found.group(1), "%y%m%d")
+    except ValueError:
+        return Q(pk__in=[])
+    start = timezone.make_aware(day)
+    return Q(
+        pk=int(found.group(2)),
+        tracking_number__isnull=True,
+        reported_at__gte=start,
+        reported_at__lt=start + dt.timedelta(days=1),
+    )
 
 
 class Category(models.Model):
@@ -245,6 +285,11 @@ class Issue(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def reference(self) -> str:
+        """The case's number for people: its tracking number, else its day number."""
+        return self.tracking_number or day_number(self.pk, self.reported_at)
 
 
 class Receipt(models.Model):

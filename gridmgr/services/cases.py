@@ -462,8 +462,8 @@ def make_transition(
 
 
 def ref(issue: Issue) -> str:
-    """How a case is named in messages: its tracking number, else its id."""
-    return issue.tracking_number or f"#{issue.pk}"
+    """How a case is named in messages: its number (tracking number, else day number)."""
+    return issue.reference
 
 
 def is_centre_user(user: AbstractBaseUser | None) -> bool:
