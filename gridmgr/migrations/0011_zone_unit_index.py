@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("gridmgr", "0007_issue_db_defaults"),
+        ("gridmgr", "0010_verbose_names"),
     ]
 
     operations = [
