@@ -126,7 +126,7 @@ def test_page_charts_and_workbook_list_each_sector_once_with_its_mark(
     assert page.count("<td>景山街道（并入了 S2）") == 1
     assert page.count("<td>东四街道（已并入 S1）") == 1
     client.cookies["django_language"] = "en"
-    assert "<td>东四街道（merged into S1）" in client.get(f"/scores/?{QUERY}").text
+    assert "<td>东四街道 (merged into S1)" in client.get(f"/scores/?{QUERY}").text
     named = [replace(r, name=row_name(r)) for r in rows]
     for _, svg in measure_charts(named, 10):
         labels = [g.findtext(f"{SVG}title") for g in ET.fromstring(svg).iter(f"{SVG}g")]
