@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -127,7 +128,7 @@ def lineages(layer: Layer | int, codes: Iterable[str]) -> dict[str, Lineage]:
     """The lineage of each code of a layer (codes that no zone of the layer has are left out)."""
     layer_id = layer if isinstance(layer, int) else layer.pk
     wanted = sorted(set(codes))
-    params = {
+    params: dict[str, Any] = {
         "layer": layer_id,
         "codes": wanted,
         "share": float(settings.GRIDMGR_LINEAGE_SHARE_PCT) / 100.0,
