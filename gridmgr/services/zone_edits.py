@@ -45,17 +45,57 @@ class ZoneCodeError(GridError):
 
 
 def may_edit(account: Account | None, zone: Zone) -> bool:
-    """Whether the account may edit the zone as it is (or is about to be) drawn."""
+    """Whether the account may edit the zone as it is (or is about to be) drawn and placed."""
+    return _refusal(account, zone) is None
+
+
+def _refusal(account: Account | None, zone: Zone) -> tuple[str, str] | None:
+    """Why the account may not edit the zone (its outline, layer or parent), or None."""
     if not zone.active and account is not None and account.role == AccountRole.SECTOR_LEAD:
-        return _inside_sector(account, zone)
-    return may_edit_zone(account, zone)
+        return _sector_refusal(account, zone)
+    return None if may_edit_zone(account, zone) else OUTSIDE_SECTOR
 
 
-def _inside_sector(account: Account, zone: Zone) -> bool:
+# A sector lead's scope is its sector: every write that places a draft zone (its outline, its
+# layer, the zone it hangs under) is checked here, so no field can move a zone out of it.
+OUTSIDE_SECTOR = (
+    "板块负责人只能编辑本板块内的区域",
+    "a sector lead edits inside its own sector only",
+)
+
+
+def _sector_refusal(account: Account, zone: Zone) -> tuple[str, str] | None:
     owned = owned_zone_ids(account)
     roots = list(
-        Zone.objects.filter(id__in=owned).exclude(parent_id__in=owned).values_list("id", flat=True)
+        Zone.objects.filter(id__in=owned)
+        .exclude(parent_id__in=owned)
+        .values_list("id", "layer__rank")
     )
+    root_ids = [pk for pk, _ in roots]
+    if not _inside(root_ids, zone):
+        return OUTSIDE_SECTOR
+    if zone.layer.rank < min(rank for _, rank in roots):
+        return (
+            f"板块负责人不能编辑“{zone.layer.name}”图层的区域：该图层在板块之上",
+            f"a sector lead may not edit zones of layer '{zone.layer.name}', above its sector",
+        )
+    parent = zone.parent
+    # An active parent must be one of the lead's zones; a draft one must lie in the sector.
+    if (
+        parent is not None
+        and parent.pk not in owned
+        and (parent.active or not _inside(root_ids, parent))
+    ):
+        return (
+            f"上级区域“{parent.code}”不在您负责的板块内：区域只能挂在本板块的区域之下",
+            f"parent zone '{parent.code}' is outside your sector: a zone may only hang "
+            "under a zone of your own sector",
+        )
+    return None
+
+
+def _inside(roots: list[int], zone: Zone) -> bool:
+    """Whether the zone lies inside the union of the root zones, up to GRIDMGR_SLIVER_M2."""
     if not roots:
         return False
     with connection.cursor() as cur:
@@ -73,10 +113,11 @@ def _require_draft(plan: Plan) -> None:
 
 
 def _require_editor(account: Account | None, zone: Zone) -> None:
-    if not may_edit(account, zone):
+    refusal = _refusal(account, zone)
+    if refusal is not None:
+        zh, en = refusal
         raise ZoneAccessError(
-            f"无权编辑区域“{zone.code}”：板块负责人只能编辑本板块内的区域",
-            f"you may not edit zone '{zone.code}': a sector lead edits inside its own sector only",
+            f"无权编辑区域“{zone.code}”：{zh}", f"you may not edit zone '{zone.code}': {en}"
         )
 
 
