@@ -219,7 +219,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     # Swagger UI and ReDoc served from the installed sidecar package: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": f"/{STATIC_URL}gridmgr/favicon.svg",
+    # Swagger UI's default validatorUrl is validator.swagger.io (a badge that sends it the
+    # schema's address off localhost, in layouts that show one): none, nothing leaves.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
     # Several models have a `kind`; name the photo's, which two serializers share.

@@ -4,7 +4,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from gridmgr.api import issue_views, views
+from gridmgr.api import docs, issue_views, views
 
 app_name = "api"
 
@@ -30,5 +30,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
         SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html"),
         name="redoc",
     ),
+    path("redoc/redoc.standalone.js", docs.redoc_bundle, name="redoc-bundle"),
     path("", include(router.urls)),
 ]
