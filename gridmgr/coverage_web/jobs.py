@@ -11,6 +11,7 @@ GRIDMGR_COVERAGE_EXPORT_KEEP_H hours are removed when a new one starts.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import json
 import logging
@@ -185,7 +186,8 @@ def start_export(
     if getattr(settings, "GRIDMGR_COVERAGE_EXPORT_SYNC", DEFAULT_SYNC):
         run_export(status)
     else:
-        _executor().submit(_in_thread, status)
+        # In the request's context: the export's log lines keep the id of the request (logs.py).
+        _executor().submit(contextvars.copy_context().run, _in_thread, status)
     return status
 
 

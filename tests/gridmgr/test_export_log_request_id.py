@@ -1,0 +1,45 @@
+"""A background coverage export logs its failure with the id of the request that started it."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from pytest_django.fixtures import Settings
+
+from gridmgr.coverage_web import jobs
+from gridmgr.logs import request_id
+
+
+def test_a_failed_background_export_is_logged_under_the_starting_request_id(
+    settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    settings.GRIDMGR_COVERAGE_EXPORT_SYNC = False
+    settings.GRIDMGR_COVERAGE_EXPORT_DIR = tmp_path
+
+    def broken_select(*args: Any) -> None:
+        raise RuntimeError("analysis exploded")
+
+    monkeypatch.setattr(jobs, "select", broken_select)
+    selection: Any = SimpleNamespace(region=SimpleNamespace(code="110101"), layer=None)
+    token = request_id.set("req-export-7")
+    try:
+        status = jobs.start_export(1, selection, "geojson")
+    finally:
+        request_id.reset(token)
+    state_file = tmp_path / status["id"] / "status.json"
+    for _ in range(100):
+        if json.loads(state_file.read_text())["state"] == "failed":
+            break
+        time.sleep(0.05)
+    err = capsys.readouterr().err
+    line = next(ln for ln in err.splitlines() if f"coverage export {status['id']} failed" in ln)
+    assert "[req-export-7]" in line
+    assert "RuntimeError: analysis exploded" in err
