@@ -200,12 +200,26 @@ def unit_layer(unit: str) -> Layer | None:
     return Layer.objects.filter(owner_role=role).order_by("rank", "name").first()
 
 
-def period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """The aware datetimes [start 00:00, the day after end 00:00) in local time."""
+# Years a period may span: a scoreboard of year 1 or 9999 is a typing error, not a question.
+YEARS = (1900, 2999)
+
+
+def check_period(start: dt.date, end: dt.date) -> None:
+    """Refuse a period that ends before it starts or lies outside YEARS."""
     if end < start:
         raise ScoreError(
             f"结束日期 {end} 早于开始日期 {start}", f"the end {end} is before the start {start}"
         )
+    if start.year < YEARS[0] or end.year > YEARS[1]:
+        raise ScoreError(
+            f"期间须在 {YEARS[0]} 至 {YEARS[1]} 年之间",
+            f"the period must lie in {YEARS[0]}–{YEARS[1]}",
+        )
+
+
+def period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The aware datetimes [start 00:00, the day after end 00:00) in local time."""
+    check_period(start, end)
     tz = timezone.get_current_timezone()
     begin = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
     return begin, dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)

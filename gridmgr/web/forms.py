@@ -10,8 +10,8 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gridmgr.i18n import local_choices
-from gridmgr.services.scores import UNITS
+from gridmgr.i18n import local_choices, local_message
+from gridmgr.services.scores import UNITS, ScoreError, check_period
 
 DEFAULT_DAYS = 30
 UNIT_CHOICES = local_choices((u.key, f"{u.zh} / {u.en}") for u in UNITS.values())
@@ -45,6 +45,11 @@ class ScoreForm(forms.Form):
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and end < start:
             raise forms.ValidationError(_("结束日期早于开始日期"))
+        if start and end:
+            try:
+                check_period(start, end)
+            except ScoreError as exc:
+                raise forms.ValidationError(local_message(exc)) from None
         return cleaned
 
     def units(self) -> list[str]:
