@@ -193,7 +193,7 @@ _ISSUE_FIELDS = ("tracking_number", "status", "reported_at", "category__name", "
 def _issue(issue: Issue) -> dict[str, Any]:
     return {
         "id": issue.pk,
-        "tracking": issue.tracking_number or "",
+        "tracking": issue.reference,
         "category": issue.category.name,
         "category_label": local_name(issue.category),
         "status": issue.status,

@@ -27,12 +27,14 @@ def test_panel_of_a_kept_code_counts_the_cases_of_its_earlier_versions(
     spot = world.inside(cell)
     closed = report_issue(*spot, world.categories["rubbish"])
     Issue.objects.filter(pk=closed.pk).update(status=Issue.Status.CLOSED)
-    report_issue(*spot, world.categories["parking"])
+    open_one = report_issue(*spot, world.categories["parking"])
     plan = redraw(world, editors.centre, world.grid)
     now = Zone.objects.get(plan=plan, layer=world.grid, code=cell.code)
     data = panel(client_of(editors.centre), now)
     assert (data["issues"]["open"], data["issues"]["total"]) == (1, 2)
     assert data["lineage"] == ""
+    # Its cases are named by their number, as on the list (a patrol report: its day number).
+    assert [i["tracking"] for i in data["issues"]["latest"]] == [open_one.reference]
     history = data["history"]
     plans = {e["plan"] for e in history if e["kind"] in ("activated", "retired")}
     assert plans == {world.plan.name, plan.name}
