@@ -29,7 +29,7 @@ access_log = logging.getLogger("gridmgr.access")
 
 def incoming_or_new_id(request: HttpRequest) -> str:
     """The X-Request-ID the front server sent if it is sane, else a new random one."""
-    given = request.headers.get(HEADER, "")
+    given = request.META.get("HTTP_X_REQUEST_ID", "")  # not request.headers: it copies them all
     return given if SANE_ID.fullmatch(given) else uuid.uuid4().hex
 
 
