@@ -26,6 +26,7 @@ from geodata.foliummap import coverage_map, standalone_html
 from geodata.mapimage import MapLayers, map_svg
 from geodata.readers import Feature
 from gridmgr.errors import GridError
+from gridmgr.i18n import local
 from gridmgr.models import Region
 from gridmgr.services.coverage import LayerCoverage
 from gridmgr.services.coverage_tables import (
@@ -138,22 +139,33 @@ def _css_class(column: Column) -> str:
 
 
 def export_xlsx(reports: list[LayerCoverage]) -> bytes:
-    """A workbook with one sheet per table, bilingual headers and number formats."""
+    """A workbook with one sheet per table, in the active language (the page's that asked for
+    it): headers, layer names and bilingual labels; numbers keep their number formats."""
     subs = (
         Region.objects.filter(parent__code=reports[0].region) if reports else Region.objects.none()
     )
+    names = layer_labels()
     workbook = Workbook()
     workbook.remove(workbook.active)
     for table in coverage_tables(reports, _subregions(subs)):
-        _sheet(workbook.create_sheet(table.sheet), table)
+        _sheet(workbook.create_sheet(table.sheet), table, names)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
 
 
-def _sheet(sheet: Worksheet, table: Table) -> None:
-    sheet.append([f"{c.zh}\n{c.en}" for c in table.columns])
-    for row in table.rows:
+def _cell(column: Column, value: Any, names: dict[str, str]) -> Any:
+    """A value as the sheet holds it: numbers as numbers, words in the active language."""
+    if column.kind or value is None or not (column.layer or column.bilingual):
+        return value
+    return column.text(value, names)
+
+
+def _sheet(sheet: Worksheet, table: Table, names: dict[str, str]) -> None:
+    head = [local(c.zh, c.en) for c in table.columns]
+    rows = [[_cell(c, v, names) for c, v in zip(table.columns, r, strict=True)] for r in table.rows]
+    sheet.append(head)
+    for row in rows:
         sheet.append(row)
     header = Font(bold=True)
     fill = PatternFill("solid", fgColor="E4E7EB")
@@ -164,7 +176,7 @@ def _sheet(sheet: Worksheet, table: Table) -> None:
         if column.kind:
             for (value,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
                 value.number_format = XLSX_FORMATS[column.kind]
-        values = [column.zh, column.en, *(str(r[i - 1]) for r in table.rows[:500])]
+        values = [head[i - 1], *(str(r[i - 1]) for r in rows[:500])]
         width = max(sum(2 if ord(ch) >= 0x2E80 else 1 for ch in v) for v in values)
         sheet.column_dimensions[get_column_letter(i)].width = min(width + 2, 60)
     sheet.row_dimensions[1].height = 32

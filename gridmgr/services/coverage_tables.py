@@ -1,7 +1,7 @@
 """The tables of a coverage report, shared by its PDF and XLSX exports and the coverage page.
 
-Headers, titles and bilingual cells carry both languages: the XLSX shows both, the PDF and the
-page the active one (gridmgr.i18n).
+Headers, titles and bilingual cells carry both languages: the XLSX, the PDF and the page show
+the active one (gridmgr.i18n); the XLSX's sheet names keep both.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ TEXT_FORMATS = {
     "dpct": "{:+.3f}",
     "dint": "{:+d}",
 }
-# Bilingual cells ("中文 / English"): the XLSX keeps both, Column.text shows the active language.
+# Bilingual cells ("中文 / English"): Column.text shows the active language.
 LEVELS = {
     "district": "区 / district",
     "subdistrict": "街道 / sub-district",

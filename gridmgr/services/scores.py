@@ -44,8 +44,10 @@ from typing import Any
 
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gridmgr.errors import GridError
+from gridmgr.i18n import local_label
 from gridmgr.models import Issue, Layer
 from gridmgr.services.lineage import Lineage, lineages
 
@@ -269,3 +271,13 @@ def ranked(rows: list[ScoreRow], measure: str, n: int) -> list[ScoreRow]:
     """The n units with the highest value of a measure (units without a value left out)."""
     valued = [r for r in rows if getattr(r, measure) is not None]
     return sorted(valued, key=lambda r: (-getattr(r, measure), r.code, r.name))[:n]
+
+
+def row_label(name: str) -> str:
+    """A row's name as the page and the workbook show it: the bilingual marks in one language."""
+    if name == UNASSIGNED_NAME:
+        return local_label(name)
+    if name.endswith(FALLBACK_SUFFIX):
+        base = name.removesuffix(FALLBACK_SUFFIX)
+        return gettext("%(name)s（属地兜底）") % {"name": base}
+    return name

@@ -1,4 +1,5 @@
-"""The evaluation scoreboard as an Excel workbook: one sheet per unit type, then a notes sheet."""
+"""The evaluation scoreboard as an Excel workbook: one sheet per unit type, then a notes sheet,
+in the active language (the page's that asked for it); sheet names keep both."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from gridmgr.i18n import local
 from gridmgr.services import scores
 from gridmgr.services.scores import MEASURES, UNITS, ScoreRow
 
@@ -24,25 +26,25 @@ EXTRA = (
     ("reworked", "返工案件数", "reworked"),
 )
 # What became of a zone unit in a redrawn plan (retired, merged into, split into, new).
-LINEAGE_HEAD = "方案调整 / plan change"
+LINEAGE_HEAD = ("方案调整", "plan change")
 HEADER_FILL = PatternFill("solid", fgColor="F5F7FA")
 
 
 def header(unit: str) -> list[str]:
-    """The bilingual column titles of a unit type's sheet."""
+    """The column titles of a unit type's sheet, in the active language."""
     u = UNITS[unit]
-    head = [f"{u.zh} / {u.en}", "编码 / code", "责任人 / owner"]
-    head += [f"{m.zh} / {m.en}" for m in MEASURES]
-    return head + [f"{zh} / {en}" for _, zh, en in EXTRA] + [LINEAGE_HEAD]
+    head = [local(u.zh, u.en), local("编码", "code"), local("责任人", "owner")]
+    head += [local(m.zh, m.en) for m in MEASURES]
+    return head + [local(zh, en) for _, zh, en in EXTRA] + [local(*LINEAGE_HEAD)]
 
 
 def values(row: ScoreRow) -> list[object]:
-    """A row's cells in the order of `header`."""
-    cells: list[object] = [row.name, row.code, row.owner]
+    """A row's cells in the order of `header` (the service's bilingual names in one language)."""
+    cells: list[object] = [scores.row_label(row.name), row.code, row.owner]
     cells += [getattr(row, m.key) for m in MEASURES]
     cells += [getattr(row, key) for key, _, _ in EXTRA]
     lineage = row.lineage
-    return [*cells, f"{lineage.zh} / {lineage.en}" if lineage is not None else ""]
+    return [*cells, local(lineage.zh, lineage.en) if lineage is not None else ""]
 
 
 def scores_xlsx(start: dt.date, end: dt.date, units: Sequence[str] = tuple(UNITS)) -> bytes:
@@ -52,7 +54,7 @@ def scores_xlsx(start: dt.date, end: dt.date, units: Sequence[str] = tuple(UNITS
     for unit in units:
         _sheet(book, unit, scores.scoreboard(unit, start, end))
     _notes(book, start, end)
-    book.properties.title = f"综合评价 / scoreboard {start} – {end}"
+    book.properties.title = f"{local('综合评价', 'scoreboard')} {start} – {end}"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -82,7 +84,7 @@ def _sheet(book: Workbook, unit: str, rows: list[ScoreRow]) -> None:
 
 
 def _widths(sheet: Worksheet) -> None:
-    # Headers wrap (Chinese line, English line), so they count for half their width;
+    # Headers wrap, so they count for half their width;
     # numbers show as at most "100.0%" or a few digits, however long their float is.
     for col in sheet.iter_cols():
         body = max((_cell_width(c.value) for c in col[1:] if c.value is not None), default=0)
@@ -101,9 +103,9 @@ def text_width(text: str) -> float:
 
 def _notes(book: Workbook, start: dt.date, end: dt.date) -> None:
     sheet = book.create_sheet("说明 notes")
-    sheet.append(["期间 / period", f"{start} – {end}"])
-    sheet.append(["生成时间 / generated", timezone.localtime().strftime("%Y-%m-%d %H:%M")])
-    sheet.append(["口径 / definitions", (scores.__doc__ or "").strip()])
+    sheet.append([local("期间", "period"), f"{start} – {end}"])
+    sheet.append([local("生成时间", "generated"), timezone.localtime().strftime("%Y-%m-%d %H:%M")])
+    sheet.append([local("口径", "definitions"), (scores.__doc__ or "").strip()])
     sheet.column_dimensions["A"].width = 20
     sheet.column_dimensions["B"].width = 100
     sheet["B3"].alignment = Alignment(wrap_text=True, vertical="top")

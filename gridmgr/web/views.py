@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.translation import gettext
 
-from gridmgr.i18n import local_label, local_pair
+from gridmgr.i18n import local_pair
 from gridmgr.services import scores
 from gridmgr.services.scores_xlsx import scores_xlsx
 from gridmgr.web.charts import measure_charts, show
@@ -23,12 +23,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def row_name(row: scores.ScoreRow) -> str:
     """A scoreboard row's name on the page: the bilingual marks of the service in one language,
     and what a plan change made of a zone unit ("景山街道（已并入 S2）")."""
-    name = row.name
-    if name == scores.UNASSIGNED_NAME:
-        return local_label(name)
-    if name.endswith(scores.FALLBACK_SUFFIX):
-        base = name.removesuffix(scores.FALLBACK_SUFFIX)
-        return gettext("%(name)s（属地兜底）") % {"name": base}
+    name = scores.row_label(row.name)
     if row.lineage is not None:
         return gettext("%(name)s（%(change)s）") % {"name": name, "change": local_pair(row.lineage)}
     return name

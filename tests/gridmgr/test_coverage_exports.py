@@ -110,7 +110,7 @@ def test_the_workbook_has_one_sheet_per_table_matching_the_report(
     book = openpyxl.load_workbook(io.BytesIO(export_xlsx(reports)))
     assert book.sheetnames == SHEETS
     summary = list(book["汇总 Summary"].iter_rows(values_only=True))
-    assert summary[0][2] == "图层\nLayer" and summary[0][7] == "覆盖率 %\nCoverage %"
+    assert summary[0][2] == "图层" and summary[0][7] == "覆盖率 %"
     assert [row[2] for row in summary[1:]] == ["板块", "单元网格"]
     grid = reports[1]
     assert summary[2][5] == pytest.approx(grid.blind_m2, abs=1e-6)

@@ -33,9 +33,11 @@ def test_sheet_cells_equal_the_scoreboard_rows(book: Workbook, unit: str) -> Non
     assert got[1:] == expected
 
 
-def test_header_is_bilingual_frozen_and_rates_are_percentages(book: Workbook) -> None:
+def test_header_is_in_the_active_language_frozen_and_rates_are_percentages(
+    book: Workbook,
+) -> None:
     sheet = book[sheet_title("sector")]
-    assert sheet["A1"].value == "板块 / sector"
+    assert sheet["A1"].value == "板块"
     assert sheet.freeze_panes == "B2"
     first = 4  # name, code, owner, then the measures
     kinds = {m.kind: sheet.cell(2, first + k).number_format for k, m in enumerate(MEASURES)}
