@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.gis.geos import Point
@@ -30,6 +32,13 @@ SORT_PRIORITY = re.compile(r"^\d+ ")  # a sorted column's header starts with its
 # Django's own labels with no Chinese in any language: the primary key, the filter box.
 NEUTRAL = {"ID", "ID:"}
 MODELS = [m for m in admin.site._registry if m._meta.app_label == "gridmgr"]
+
+
+@pytest.fixture(autouse=True)
+def default_language_after() -> Iterator[None]:
+    """A request in English leaves English active in the thread: the next test starts in Chinese."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def _texts(pattern: re.Pattern[str], page: str) -> list[str]:

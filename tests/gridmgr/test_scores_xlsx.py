@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from gridmgr.services.scores import MEASURES, UNITS, scoreboard
@@ -16,7 +17,8 @@ from tests.world import World
 @pytest.fixture
 def book(world: World) -> Workbook:
     build_cases(world)
-    return load_workbook(io.BytesIO(scores_xlsx(*MARCH)))
+    with translation.override("zh-hans"):  # the workbook of a Chinese page
+        return load_workbook(io.BytesIO(scores_xlsx(*MARCH)))
 
 
 def test_one_sheet_per_unit_type_then_notes(book: Workbook) -> None:

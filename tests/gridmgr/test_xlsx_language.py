@@ -11,7 +11,9 @@ from collections.abc import Iterator
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from gridmgr.services.coverage import analyse
@@ -27,11 +29,20 @@ from tests.gridmgr.score_cases import build_cases
 from tests.loop import People
 from tests.world import World
 
-pytestmark = pytest.mark.usefixtures(fresh_cache.__name__, export_dir.__name__)
+pytestmark = pytest.mark.usefixtures(
+    fresh_cache.__name__, export_dir.__name__, "default_language_after"
+)
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 # Columns of labels the product owns (by their English header); the others hold data or numbers.
 LABEL_COLUMNS = {"Layer", "Level", "Kind"}
+
+
+@pytest.fixture
+def default_language_after() -> Iterator[None]:
+    """A request in English leaves English active in the thread: the next test starts in Chinese."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def english(client: Client) -> Client:
