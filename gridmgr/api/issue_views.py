@@ -37,9 +37,10 @@ from gridmgr.api import issue_serializers as s
 from gridmgr.api.pagination import GeoJsonPages
 from gridmgr.api.permissions import Reporters, account
 from gridmgr.api.views import CONFLICT, ERROR, ApiMixin
-from gridmgr.models import Issue, Photo
+from gridmgr.models import Issue
 from gridmgr.services import timeline
-from gridmgr.services.access import may_handle, visible_issues
+from gridmgr.services.access import visible_issues
+from gridmgr.services.case_photos import PhotoRefused, check_photo
 from gridmgr.services.cases import STEPS, TransitionError, allowed_actions, apply, receive
 from gridmgr.services.idempotency import Sender
 from gridmgr.services.photos import add_photo
@@ -106,9 +107,10 @@ def refusal_status(issue: Issue, step: str, user: Any) -> int:
         responses={200: s.IssueDetailSerializer, **REFUSED},
     ),
     photos=extend_schema(
-        summary="Add a photo (report, or evidence by a handler); location data is removed",
+        summary="Add a photo at its step: report photos before dispatch (reporter or centre),"
+        " evidence in handling (a handler); location data is removed",
         request={"multipart/form-data": s.PhotoUploadSerializer},
-        responses={201: s.PhotoSerializer, 400: ERROR, 403: ERROR},
+        responses={201: s.PhotoSerializer, 400: ERROR, 403: ERROR, 409: ERROR},
     ),
     timeline=extend_schema(
         summary="The case's history: steps, photos and notifications, oldest first",
@@ -195,13 +197,10 @@ class IssueViewSet(
         form = s.PhotoUploadSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         kind = form.validated_data["kind"]
-        if kind == Photo.Kind.EVIDENCE and not may_handle(account(request), issue):
-            return Response(
-                errors.bilingual(
-                    "只有案件的处置人可以上传处置照片", "only a handler of the case adds evidence"
-                ),
-                status=status.HTTP_403_FORBIDDEN,
-            )
+        try:
+            check_photo(request.user, issue, kind)
+        except PhotoRefused as exc:
+            return errors.error_response(exc, 409 if exc.conflict else 403)
         photo = add_photo(issue, form.validated_data["photo"], kind)
         context = self.get_serializer_context()
         return Response(s.PhotoSerializer(photo, context=context).data, status=201)

@@ -13,6 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from gridmgr.models import Category, Issue, Owner, Photo, Transition
+from gridmgr.services.case_photos import check_photo
 from gridmgr.services.cases import apply, receive
 from gridmgr.services.idempotency import Sender
 from gridmgr.services.photos import Readable, add_photo
@@ -34,6 +35,8 @@ def act(
     """Take a step; the photos of a report-back ("handle") are stored as its evidence."""
     with transaction.atomic():
         if action == "handle":
+            if photos:
+                check_photo(user, issue, Photo.Kind.EVIDENCE)
             for upload in photos:
                 add_photo(issue, upload, Photo.Kind.EVIDENCE)
         return apply(

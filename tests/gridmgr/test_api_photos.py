@@ -12,7 +12,7 @@ from PIL import Image
 from pytest_django.fixtures import Settings
 
 from gridmgr.models import Issue, Photo
-from tests.gridmgr.api_client import Clients, issue_in, make_clients, url
+from tests.gridmgr.api_client import Clients, cell, issue_in, make_clients, report, url
 from tests.world import World
 
 
@@ -44,7 +44,9 @@ def step(client: Any, issue: Issue, action: str) -> Any:
     return client.post(url("issue-transition", issue.pk), {"action": action}, format="json")
 
 
-def test_a_report_photo_is_stored_and_listed_on_the_issue(api: Clients, issue: Issue) -> None:
+def test_a_report_photo_is_stored_and_listed_on_the_issue(world: World, api: Clients) -> None:
+    reported = report(api.worker_s3, world.inside(cell(world, "S3")), "0201")
+    issue = Issue.objects.get(pk=reported.json()["id"])  # the worker's own report
     response = upload(api.worker_s3, issue, "report")
     assert response.status_code == 201, response.json()
     assert response.json()["kind"] == "report" and response.json()["url"].endswith(".jpg")
