@@ -71,6 +71,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "gridmgr.request_id.RequestIdMiddleware",  # first: every response and log line has the id
+    "gridmgr.security_headers.CoopOverHttpsOnlyMiddleware",  # outside: sees Security's headers
     "django.middleware.security.SecurityMiddleware",
     "gridmgr.input_guard.RequestGuardMiddleware",  # no NUL, no oversized body reaches a view
     "django.contrib.sessions.middleware.SessionMiddleware",

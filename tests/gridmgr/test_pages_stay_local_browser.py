@@ -29,9 +29,6 @@ SIGNED_IN = ["/", "/map/", "/issues/", "/issues/map/", "/coverage/", "/editor/",
 SIGNED_IN += ["/admin/", "/api/docs/", "/api/redoc/", "/accounts/password_change/"]
 # Links that act (log out, switch language) or download rather than show a page.
 SKIP = ("/accounts/logout/", "/i18n/", ".xlsx", "/export/", "/admin/logout/", "/api/schema/")
-# Chromium ignores Cross-Origin-Opener-Policy over plain HTTP off localhost, and says so: the
-# test serves gridmgr.test over HTTP, production serves HTTPS (README: Serving in production).
-HTTP_ONLY = "Cross-Origin-Opener-Policy header has been ignored"
 
 
 class Visit:
@@ -51,7 +48,7 @@ class Visit:
         self.problems.append(f"{self.page.url} → {problem}")
 
     def console(self, message: Any) -> None:
-        if message.type == "error" and HTTP_ONLY not in message.text:
+        if message.type == "error":
             self.note(f"console: {message.text}")
 
     def request(self, request: Any) -> None:
