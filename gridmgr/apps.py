@@ -6,6 +6,7 @@ from django.apps import AppConfig
 from django.core import checks
 from django.core.management import call_command
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy
 
 
 def create_cache_table(using: str = "default", **_: Any) -> None:
@@ -15,7 +16,7 @@ def create_cache_table(using: str = "default", **_: Any) -> None:
 
 class GridmgrConfig(AppConfig):
     name = "gridmgr"
-    verbose_name = "网格管理 / Grid management"
+    verbose_name = gettext_lazy("网格管理")
 
     def ready(self) -> None:
         # Every `migrate` (make setup, a deployment, the test database) ends with the cache table.

@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from gridmgr.i18n import local_label
+
 
 class Layer(models.Model):
     """A responsibility layer (sector, package area, unit grid), ordered from the top."""
@@ -55,7 +57,7 @@ class Plan(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.status})"
+        return f"{self.name} ({local_label(self.get_status_display())})"
 
 
 class PlanActivation(models.Model):

@@ -81,7 +81,7 @@ def test_under_chinese_every_admin_model_and_field_name_is_chinese(
     assert CJK.search(title)
     for url in _pages(model):
         page = client.get(url).content.decode()
-        assert title in page, url
+        assert title in page and "网格管理 / Grid" not in page, url
         labels = _texts(LABEL, page) + _texts(COLUMN, page)
         assert labels, url
         english_only = [t for t in labels if not CJK.search(t) and t not in NEUTRAL]
@@ -98,7 +98,8 @@ def test_under_english_every_admin_model_and_field_name_is_english(
     assert not CJK.search(title)
     for url in _pages(model):
         page = client.get(url).content.decode()
-        assert title.lower() in page.lower(), url
+        assert title.lower() in page.lower() and "Grid management" in page, url
+        assert "网格管理" not in page, url
         chinese = [t for t in _texts(LABEL, page) + _texts(COLUMN, page) if CJK.search(t)]
         assert chinese == [], url
 
