@@ -20,13 +20,25 @@ TOP_N = 10
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def row_name(row: scores.ScoreRow) -> str:
+def row_name(row: scores.ScoreRow, marked: bool = True) -> str:
     """A scoreboard row's name on the page: the bilingual marks of the service in one language,
-    and what a plan change made of a zone unit ("景山街道（已并入 S2）")."""
+    and (marked) what a plan change made of a zone unit ("东四街道（已并入 S1）")."""
     name = scores.row_label(row.name)
-    if row.lineage is not None:
+    if marked and row.lineage is not None:
         return gettext("%(name)s（%(change)s）") % {"name": name, "change": local_pair(row.lineage)}
     return name
+
+
+def _table(rows: list[scores.ScoreRow]) -> list[tuple[scores.ScoreRow, str, list[str]]]:
+    """Rows of the table: the unit (its plan change on the line of its code) and its cells."""
+    return [
+        (
+            replace(r, name=row_name(r, marked=False)),
+            local_pair(r.lineage) if r.lineage is not None else "",
+            [show(m, getattr(r, m.key)) for m in scores.MEASURES],
+        )
+        for r in rows
+    ]
 
 
 @login_required
@@ -36,7 +48,7 @@ def scores_page(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "scores.html", {"form": form}, status=400)
     unit, start, end = (form.cleaned_data[k] for k in ("unit", "start", "end"))
-    rows = [replace(r, name=row_name(r)) for r in scores.scoreboard(unit, start, end)]
+    rows = scores.scoreboard(unit, start, end)
     query = {"start": start.isoformat(), "end": end.isoformat()}
     return render(
         request,
@@ -47,8 +59,8 @@ def scores_page(request: HttpRequest) -> HttpResponse:
             "start": start,
             "end": end,
             "measures": scores.MEASURES,
-            "table": [(r, [show(m, getattr(r, m.key)) for m in scores.MEASURES]) for r in rows],
-            "charts": measure_charts(rows, TOP_N),
+            "table": _table(rows),
+            "charts": measure_charts([replace(r, name=row_name(r)) for r in rows], TOP_N),
             "top_n": TOP_N,
             "xlsx_query": urlencode({"unit": unit, **query}),
             "xlsx_all_query": urlencode({"unit": "all", **query}),

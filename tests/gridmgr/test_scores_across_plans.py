@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import replace
 
 import pytest
+from django.utils import translation
 from openpyxl import load_workbook
 
 from gridmgr.models import Issue, Zone
@@ -123,14 +124,29 @@ def test_page_charts_and_workbook_list_each_sector_once_with_its_mark(
     rows = scoreboard("sector", *MARCH)
     client = client_of(editors.centre)
     page = client.get(f"/scores/?{QUERY}").text
-    assert page.count("<td>景山街道（并入了 S2）") == 1
-    assert page.count("<td>东四街道（已并入 S1）") == 1
-    client.cookies["django_language"] = "en"
-    assert "<td>东四街道 (merged into S1)" in client.get(f"/scores/?{QUERY}").text
-    named = [replace(r, name=row_name(r)) for r in rows]
-    for _, svg in measure_charts(named, 10):
+    mark = '<td>{} <span class="en">{} · <span class="change">{}</span></span></td>'
+    assert (
+        page.count("<td>景山街道 <span")
+        == page.count(mark.format("景山街道", "S1", "并入了 S2"))
+        == 1
+    )
+    assert (
+        page.count("<td>东四街道 <span")
+        == page.count(mark.format("东四街道", "S2", "已并入 S1"))
+        == 1
+    )
+    english = client_of(editors.centre)
+    english.cookies["django_language"] = "en"
+    text = english.get(f"/scores/?{QUERY}").text
+    assert mark.format("东四街道", "S2", "merged into S1") in text
+    assert "东四街道 (merged into S1)" in text  # a chart's label
+    with translation.override("zh-hans"):
+        named = [replace(r, name=row_name(r)) for r in rows]
+        charts = measure_charts(named, 10)
+    for _, svg in charts:
         labels = [g.findtext(f"{SVG}title") for g in ET.fromstring(svg).iter(f"{SVG}g")]
         assert len(labels) == len(set(labels)) and len(labels) <= 2
+        assert any(label.startswith("东四街道（已并入 S1）") for label in labels), labels
     book = load_workbook(io.BytesIO(scores_xlsx(*MARCH, units=["sector"])))
     sheet = [list(r) for r in book[sheet_title("sector")].iter_rows(values_only=True)]
     assert sheet[0] == header("sector") and sheet[0][-1] == LINEAGE_HEAD
