@@ -147,9 +147,14 @@ def test_page_charts_and_workbook_list_each_sector_once_with_its_mark(
         labels = [g.findtext(f"{SVG}title") for g in ET.fromstring(svg).iter(f"{SVG}g")]
         assert len(labels) == len(set(labels)) and len(labels) <= 2
         assert any(label.startswith("东四街道（已并入 S1）") for label in labels), labels
-    book = load_workbook(io.BytesIO(scores_xlsx(*MARCH, units=["sector"])))
-    sheet = [list(r) for r in book[sheet_title("sector")].iter_rows(values_only=True)]
-    assert sheet[0] == header("sector") and sheet[0][-1] == LINEAGE_HEAD
-    assert [r[1] for r in sheet[1:]] == ["S1", "S2"]
-    assert sheet[2][-1] == "已并入 S1 / merged into S1"
-    assert sheet[1][-1] == "并入了 S2 / took in S2"
+    for language, merged, took in (
+        ("zh-hans", "已并入 S1", "并入了 S2"),
+        ("en", "merged into S1", "took in S2"),
+    ):
+        with translation.override(language):
+            book = load_workbook(io.BytesIO(scores_xlsx(*MARCH, units=["sector"])))
+            sheet = [list(r) for r in book[sheet_title("sector")].iter_rows(values_only=True)]
+            assert sheet[0] == header("sector")
+            assert sheet[0][-1] == (LINEAGE_HEAD[0] if language == "zh-hans" else LINEAGE_HEAD[1])
+        assert [r[1] for r in sheet[1:]] == ["S1", "S2"]
+        assert (sheet[1][-1], sheet[2][-1]) == (took, merged)
