@@ -11,24 +11,52 @@ def env_str(name: str, default: str) -> str:
     return os.environ.get(name, default)
 
 
+TRUE = ("1", "true", "yes", "on")
+FALSE = ("0", "false", "no", "off")
+
+
+def _refuse(name: str, raw: str, zh: str, en: str) -> ImproperlyConfigured:
+    """A setting whose value cannot be read: say which, what it holds and what it takes."""
+    return ImproperlyConfigured(
+        f"环境变量 {name}={raw!r} 无法读取：应为{zh} / {name}={raw!r} cannot be read: expected {en}"
+    )
+
+
 def env_float(name: str, default: float) -> float:
     """Return the environment variable `name` as a float, or `default`."""
     raw = os.environ.get(name)
-    return float(raw) if raw not in (None, "") else default
+    if raw in (None, ""):
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise _refuse(name, raw, "数字", "a number") from None
 
 
 def env_int(name: str, default: int) -> int:
     """Return the environment variable `name` as an int, or `default`."""
     raw = os.environ.get(name)
-    return int(raw) if raw not in (None, "") else default
+    if raw in (None, ""):
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise _refuse(name, raw, "整数", "a whole number") from None
 
 
 def env_bool(name: str, default: bool) -> bool:
-    """Return the environment variable `name` as a boolean, or `default`."""
+    """Return the environment variable `name` as a boolean, or `default`.
+
+    A value that is neither true nor false is refused: a mistyped SECURE_SSL_REDIRECT=ture
+    must not quietly turn a protection off.
+    """
     raw = os.environ.get(name)
     if raw in (None, ""):
         return default
-    return raw.strip().lower() in ("1", "true", "yes", "on")
+    word = raw.strip().lower()
+    if word not in TRUE + FALSE:
+        raise _refuse(name, raw, "true 或 false", "true or false (1/0, yes/no, on/off)")
+    return word in TRUE
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
