@@ -58,10 +58,8 @@ def export_gpkg(
     srid = srid_for(region, system)
     path = Path(path)
     path.unlink(missing_ok=True)
-    subs = _subdistricts(region)
-    district = _district_code(region)
     for name, attr in PIECES.items():
-        _write_pieces(path, name, attr, reports, subs, district, srid)
+        _write_pieces(path, name, attr, reports, region, srid)
     _write_zones(path, region, [r.layer for r in reports], srid)
     _write_regions(path, region, srid)
     return srid
@@ -76,15 +74,18 @@ def _subdistricts(region: Region) -> list[Region]:
     )
 
 
-def _district_code(region: Region) -> str:
+def district_code(region: Region) -> str:
+    """The code of the district a region lies in (its own for a district)."""
     current: Region | None = region
     while current is not None and current.level != Region.Level.DISTRICT:
         current = current.parent
     return current.code if current is not None else ""
 
 
-def _most_of(geoms: list[BaseGeometry], subs: list[Region]) -> list[Region | None]:
-    """For each piece, the sub-district holding most of its area (None outside all)."""
+def subdistricts_of(region: Region, geoms: list[BaseGeometry]) -> list[Region | None]:
+    """For each piece of a region's report, the sub-district holding most of its area (None
+    outside all)."""
+    subs = _subdistricts(region)
     if not subs:
         return [None] * len(geoms)
     outlines = shapely.from_wkb([bytes(s.boundary.wkb) for s in subs])
@@ -100,8 +101,7 @@ def _write_pieces(
     name: str,
     attr: str,
     reports: list[LayerCoverage],
-    subs: list[Region],
-    district: str,
+    region: Region,
     srid: int,
 ) -> None:
     rows = [
@@ -110,7 +110,8 @@ def _write_pieces(
         for piece, geom in zip(getattr(r, attr), r.geoms.get(attr, []), strict=True)
     ]
     geoms = [geom for _, _, geom in rows]
-    where = _most_of(geoms, subs)
+    where = subdistricts_of(region, geoms)
+    district = district_code(region)
     fields: dict[str, tuple[str, list[Any]]] = {
         "layer": ("text", [layer for layer, _, _ in rows]),
         "area_m2": ("real", [piece["area_m2"] for _, piece, _ in rows]),

@@ -23,26 +23,35 @@ def coverage_json(reports: list[LayerCoverage]) -> dict[str, Any]:
     return {"reports": [r.summary() for r in reports]}
 
 
-def coverage_geojson(reports: list[LayerCoverage]) -> dict[str, Any]:
-    """Blind spots and overlaps as features with their m² and zones."""
-    features = []
-    for r in reports:
-        for kind, pieces in (("blind", r.blind), ("overlap", r.overlaps)):
-            geoms = r.geoms.get("blind" if kind == "blind" else "overlaps", [])
-            for piece, geom in zip(pieces, geoms, strict=True):
-                features.append(
-                    {
-                        "type": "Feature",
-                        "geometry": json.loads(shapely.to_geojson(geom)),
-                        "properties": {
-                            "kind": kind,
-                            "region": r.region,
-                            "layer": r.layer,
-                            "area_m2": piece["area_m2"],
-                            "zones": ",".join(piece["zones"]),
-                        },
-                    }
-                )
+def coverage_geojson(reports: list[LayerCoverage], region: Region) -> dict[str, Any]:
+    """Blind spots and overlaps of a region's reports as features with their m², zones, and the
+    sub-district holding most of each (`region`, as in the GeoPackage) and the district."""
+    from gridmgr.services.coverage_gpkg import district_code, subdistricts_of
+
+    rows = [
+        (kind, r.layer, piece, geom)
+        for r in reports
+        for kind, attr in (("blind", "blind"), ("overlap", "overlaps"))
+        for piece, geom in zip(getattr(r, attr), r.geoms.get(attr, []), strict=True)
+    ]
+    places = subdistricts_of(region, [geom for *_, geom in rows])
+    district = district_code(region)
+    features = [
+        {
+            "type": "Feature",
+            "geometry": json.loads(shapely.to_geojson(geom)),
+            "properties": {
+                "kind": kind,
+                "region": place.code if place else "",
+                "region_name": place.name if place else "",
+                "district": district,
+                "layer": layer,
+                "area_m2": piece["area_m2"],
+                "zones": ",".join(piece["zones"]),
+            },
+        }
+        for (kind, layer, piece, geom), place in zip(rows, places, strict=True)
+    ]
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -100,10 +109,10 @@ def write_coverage(
     elif fmt in FILE_FORMATS and path is not None:
         _write_file(reports, fmt, path, region or _region_of(reports), crs)
     elif path is None:
-        _write(reports, fmt, out)
+        _write(reports, fmt, out, region)
     else:
         with open(path, "w", encoding="utf-8", newline="") as handle:
-            _write(reports, fmt, handle)
+            _write(reports, fmt, handle, region)
 
 
 def _region_of(reports: list[LayerCoverage]) -> Region:
@@ -137,7 +146,7 @@ def _write_file(
         path.write_bytes(exports.export_pdf(reports, region))
 
 
-def _write(reports: list[LayerCoverage], fmt: str, handle: Any) -> None:
+def _write(reports: list[LayerCoverage], fmt: str, handle: Any, region: Region | None) -> None:
     if fmt == "csv":
         writer = csv.DictWriter(handle, fieldnames=CSV_FIELDS)
         writer.writeheader()
@@ -146,6 +155,9 @@ def _write(reports: list[LayerCoverage], fmt: str, handle: Any) -> None:
             row.update(blind_count=len(r.blind), overlap_count=len(r.overlaps))
             writer.writerow(row)
         return
-    data = coverage_json(reports) if fmt == "json" else coverage_geojson(reports)
+    if fmt == "json":
+        data = coverage_json(reports)
+    else:
+        data = coverage_geojson(reports, region or _region_of(reports))
     json.dump(data, handle, ensure_ascii=False, indent=1)
     handle.write("\n")

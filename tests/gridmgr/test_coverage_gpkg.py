@@ -198,3 +198,16 @@ def test_the_coverage_page_refuses_an_unknown_system_in_both_languages(
     body = json.loads(response.content)
     assert "不支持的坐标系" in body["error"] and "unknown coordinate system" in body["error_en"]
     assert not export_dir.exists() or not any(export_dir.iterdir())
+
+
+def test_the_geojson_names_each_piece_s_sub_district_as_the_geopackage_does(
+    world: World, tmp_path: Path
+) -> None:
+    path = tmp_path / "coverage.geojson"
+    args = ["--region", "110101", "--format", "geojson", "--output", str(path)]
+    call_command("coverage", *args, stdout=StringIO(), stderr=StringIO())
+    features = json.loads(path.read_text(encoding="utf-8"))["features"]
+    places = {(f["properties"]["kind"], f["properties"]["region"]) for f in features}
+    assert places == {("blind", DONGSI), ("overlap", JINGSHAN)}
+    assert {f["properties"]["district"] for f in features} == {"110101"}
+    assert {f["properties"]["region_name"] for f in features} == {"东四街道", "景山街道"}
