@@ -33,6 +33,14 @@ def incoming_or_new_id(request: HttpRequest) -> str:
     return given if SANE_ID.fullmatch(given) else uuid.uuid4().hex
 
 
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def loggable_path(request: HttpRequest) -> str:
+    """The path with control characters escaped: a %0A in a URL must not forge a log line."""
+    return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", request.path)
+
+
 def user_label(request: HttpRequest) -> str:
     """The user's id for the log (never the name: it is personal data), or "anonymous"."""
     try:
@@ -65,7 +73,7 @@ class RequestIdMiddleware:
             ms = (time.perf_counter() - started) * 1000
             fields = {
                 "method": request.method,
-                "path": request.path,
+                "path": loggable_path(request),
                 "status": response.status_code,
                 "duration_ms": round(ms, 1),
                 "user": user_label(request),

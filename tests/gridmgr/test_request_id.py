@@ -62,3 +62,14 @@ def test_an_anonymous_request_is_logged_as_anonymous(
 ) -> None:
     client.get("/accounts/login/")
     assert "user=anonymous" in capsys.readouterr().err
+
+
+def test_a_newline_in_the_path_cannot_forge_a_log_line(
+    client: Client, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    response = client.get("/x%0A2026-01-01 INFO gridmgr.access [forged] GET /admin/ 200")
+    err = capsys.readouterr().err
+    lines = [ln for ln in err.splitlines() if "gridmgr.access" in ln]
+    assert len(lines) == 1 and f"[{response[ID]}]" in lines[0]
+    assert "/x\\x0a2026-01-01" in lines[0]
