@@ -21,6 +21,11 @@ class GridmgrConfig(AppConfig):
     def ready(self) -> None:
         # Every `migrate` (make setup, a deployment, the test database) ends with the cache table.
         post_migrate.connect(create_cache_table, sender=self)
+        from django.contrib.auth.signals import user_login_failed
+
+        from gridmgr.lockout import count_failure
         from gridmgr.services.basemaps import check_basemap
+
+        user_login_failed.connect(count_failure, dispatch_uid="gridmgr.lockout")
 
         checks.register(check_basemap)

@@ -87,6 +87,7 @@ MIDDLEWARE = [
 # --- login lockout (django-axes; README: configuration table) ---
 # The axes backend refuses a locked-out login before the password is even checked.
 AUTHENTICATION_BACKENDS = [
+    "gridmgr.lockout.AddressBackend",  # an address with no failures left (gridmgr/lockout.py)
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -99,6 +100,9 @@ AXES_FAILURE_LIMIT = env_int("GRIDMGR_LOGIN_FAILURE_LIMIT", 5)
 GRIDMGR_LOGIN_COOLOFF_MIN = env_float("GRIDMGR_LOGIN_COOLOFF_MIN", 15.0)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=GRIDMGR_LOGIN_COOLOFF_MIN)
 AXES_RESET_ON_SUCCESS = True
+# Failed logins one address may make an hour, whatever the user names (a token bucket of this
+# many, refilled at this rate): slows password spraying across many accounts; 0 = no limit.
+GRIDMGR_LOGIN_ADDRESS_FAILURES_PER_HOUR = env_int("GRIDMGR_LOGIN_ADDRESS_FAILURES_PER_HOUR", 50)
 AXES_VERBOSE = False  # no start-up line on every manage.py command; lockouts are still logged
 # The login page again with a message in the user's language (not axes's bare text).
 AXES_LOCKOUT_CALLABLE = "gridmgr.lockout.lockout_response"

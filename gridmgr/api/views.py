@@ -286,5 +286,5 @@ class TokenView(ObtainAuthToken):
             # axes marks the request it was given (DRF's, which its middleware never sees).
             if not getattr(request, "axes_locked_out", False):
                 raise
-        headers = {"Retry-After": retry_after()}
-        return Response(errors.bilingual(*lockout_message()), status=429, headers=headers)
+        headers = {"Retry-After": retry_after(request)}
+        return Response(errors.bilingual(*lockout_message(request)), status=429, headers=headers)

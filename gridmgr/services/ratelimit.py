@@ -32,6 +32,7 @@ _TAKE = (
     f" WHERE {_REFILLED} >= 1"
     " RETURNING tokens"
 )
+_PEEK = f"SELECT {_REFILLED} FROM {_TABLE} AS b WHERE b.key = %(key)s"
 
 
 def take_token(key: str, rate: float, burst: int) -> bool:
@@ -41,3 +42,11 @@ def take_token(key: str, rate: float, burst: int) -> bool:
     with connection.cursor() as cur:
         cur.execute(_TAKE, {"key": key, "rate": rate, "burst": burst, "now": timezone.now()})
         return cur.fetchone() is not None
+
+
+def has_token(key: str, rate: float, burst: int) -> bool:
+    """Whether bucket `key` holds a token now (taking none)."""
+    with connection.cursor() as cur:
+        cur.execute(_PEEK, {"key": key, "rate": rate, "burst": burst, "now": timezone.now()})
+        row = cur.fetchone()
+    return row is None or row[0] >= 1
