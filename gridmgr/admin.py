@@ -123,13 +123,14 @@ class PlanAdmin(admin.ModelAdmin):
     def activate(self, request: HttpRequest, queryset: QuerySet[Plan]) -> None:
         for plan in queryset:
             try:
-                rerouted = activate_plan(plan)
+                moved = activate_plan(plan)
             except GeoDataError as exc:
                 self.message_user(request, local_message(exc), messages.ERROR)
             else:
-                text = gettext("方案“%(plan)s”已生效，重新分派 %(n)d 件问题") % {
+                text = gettext("方案“%(plan)s”已生效：在办问题 %(open)d 件中，%(moved)d 件已换责任人") % {
                     "plan": plan.name,
-                    "n": rerouted,
+                    "open": moved.open_issues,
+                    "moved": moved.moved,
                 }
                 self.message_user(request, text, messages.SUCCESS)
 

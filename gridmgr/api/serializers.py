@@ -93,9 +93,35 @@ class PreviewSerializer(serializers.Serializer):
     moves = MoveSerializer(many=True)
 
 
+class LayerChangeSerializer(serializers.Serializer):
+    layer = serializers.CharField()
+    layer_en = serializers.CharField()
+    zones = serializers.IntegerField()
+    added = serializers.IntegerField(help_text="zones whose code the active plan lacks")
+    removed = serializers.IntegerField(help_text="active zones whose code the plan lacks")
+    redrawn = serializers.IntegerField(help_text="zones of the same code with another outline")
+    blind_before_m2 = serializers.FloatField()
+    blind_after_m2 = serializers.FloatField()
+    overlap_before_m2 = serializers.FloatField()
+    overlap_after_m2 = serializers.FloatField()
+
+
+class PlanSummarySerializer(serializers.Serializer):
+    """What the activation changed, computed just before the switch as the preview is."""
+
+    plan = serializers.CharField()
+    layers = LayerChangeSerializer(many=True)
+    open_issues = serializers.IntegerField()
+    moved = serializers.IntegerField(help_text="open issues whose owner changed in some layer")
+    moves = MoveSerializer(many=True)
+
+
 class ActivationSerializer(serializers.Serializer):
     plan = PlanSerializer()
-    rerouted = serializers.IntegerField(help_text="open issues routed again")
+    rerouted = serializers.IntegerField(
+        help_text="open issues routed again, whether or not their owner changed"
+    )
+    summary = PlanSummarySerializer()
 
 
 class OwnerRefSerializer(serializers.Serializer):

@@ -40,9 +40,10 @@ from gridmgr.api.permissions import (
 from gridmgr.errors import NotFoundError
 from gridmgr.lockout import lockout_message, retry_after
 from gridmgr.models import Category, Layer, Owner, Ownership, Plan, Region, Station, Zone
+from gridmgr.services import plan_summary
 from gridmgr.services.access import is_centre
 from gridmgr.services.coverage import analyse
-from gridmgr.services.plans import activate_plan, preview_plan
+from gridmgr.services.plans import preview_plan
 from gridmgr.services.zone_edits import change_zone, create_zone, delete_zone
 
 ERROR = inline_serializer(
@@ -133,9 +134,10 @@ class PlanViewSet(
     @action(detail=True, methods=["post"], permission_classes=[CentreOnly])
     def activate(self, request: Request, pk: str | None = None) -> Response:
         plan = self.get_object()
-        rerouted = activate_plan(plan)
+        summary = plan_summary.activate(plan)
         plan = self.get_queryset().get(pk=plan.pk)
-        return Response({"plan": s.PlanSerializer(plan).data, "rerouted": rerouted})
+        data = {"plan": s.PlanSerializer(plan).data, "rerouted": summary.open_issues}
+        return Response({**data, "summary": summary.as_dict()})
 
 
 @extend_schema_view(

@@ -26,7 +26,7 @@ from geodata.errors import GeoDataError
 from geodata.readers import Feature
 from gridmgr.errors import NotFoundError
 from gridmgr.i18n import local
-from gridmgr.models import Layer, Region
+from gridmgr.models import AccountRole, Layer, Region
 from gridmgr.services.access import account_of, is_centre
 from gridmgr.services.coverage import LayerCoverage
 from gridmgr.services.coverage_gpkg import srid_for
@@ -75,6 +75,12 @@ def select(region_code: str | None, layer_name: str | None) -> Selection:
         if not layers:
             raise NotFoundError(f"没有名为“{layer_name}”的图层", f"no layer {layer_name!r}")
     return Selection(region, layers, layer_name or "")
+
+
+def may_fix(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """The centre and sector leads edit zones: their rows open the editor on the piece."""
+    account = account_of(user)
+    return is_centre(account) or (account is not None and account.role == AccountRole.SECTOR_LEAD)
 
 
 def may_snapshot(user: AbstractBaseUser | AnonymousUser) -> bool:
@@ -140,15 +146,19 @@ def _pieces(
 ) -> dict[str, Any]:
     """A blind spot or overlap table whose rows carry their piece's id and bounding box."""
     attr = "blind" if kind == "blind" else "overlaps"
-    pieces = [p for r in reports for p in getattr(r, attr)]
+    layer_ids = dict(Layer.objects.values_list("name", "id"))
+    pieces = [(r.layer, p) for r in reports for p in getattr(r, attr)]
     rows = [
         {
             "id": f"{kind}-{i}",
+            "kind": kind,
+            "layer_id": layer_ids.get(layer),
             "bbox": json.dumps([round(v, 7) for v in p["bbox"]]),
+            "bbox_text": ",".join(f"{v:.7f}" for v in p["bbox"]),
             "map_url": map_url(p["bbox"]),
             "cells": _cells(table, row, names),
         }
-        for i, (p, row) in enumerate(zip(pieces, table.rows, strict=True))
+        for i, ((layer, p), row) in enumerate(zip(pieces, table.rows, strict=True))
     ]
     return {"table": table, "rows": rows}
 

@@ -47,6 +47,7 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
         "layers": page.layer_names(),
         "formats": jobs.FORMATS,
         "may_snapshot": page.may_snapshot(request.user),
+        "may_fix": page.may_fix(request.user),
         "basemap": basemaps.basemap(),
     }
     try:

@@ -12,14 +12,21 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
+from geodata.errors import GeoDataError
+from gridmgr.api.errors import STATUS_OF
 from gridmgr.editor.io import body, day, endpoint, geometry, integer, zone_json
+from gridmgr.errors import GridError
+from gridmgr.i18n import local_message
 from gridmgr.models import Layer, Owner, Plan, Zone
-from gridmgr.services import editor, editor_map, editor_owners
+from gridmgr.services import editor, editor_find, editor_map, editor_owners, plan_summary
 from gridmgr.services.access import account_of, is_centre
+from gridmgr.services.editor import EditorError
+from gridmgr.services.editor_find import PIECE_KINDS
 from gridmgr.services.editor_preview import preview_draft
 from gridmgr.services.mapdata import BBox, parse_zoom
 from gridmgr.services.plans import preview_plan
@@ -32,16 +39,70 @@ def _number(text: str | None) -> int | None:
     return int(text) if text and text.isdigit() else None
 
 
+def _focus(request: HttpRequest) -> tuple[BBox | None, str]:
+    """The spot to show (?focus=w,s,e,n), or why it was not understood."""
+    try:
+        return (BBox.parse(request.GET["focus"]) if request.GET.get("focus") else None), ""
+    except GridError as exc:
+        return None, local_message(exc)
+
+
 @login_required
 def editor_page(request: HttpRequest) -> HttpResponse:
-    """The editor of a draft plan's zones: ?plan=<plan id>&layer=<layer id>."""
+    """The editor of a draft plan's zones: ?plan=<plan id>&layer=<layer id>, and optionally
+    &focus=w,s,e,n (the view) &piece=blind|overlap (the layer's pieces there are drawn)."""
     plan_id, layer_id = _number(request.GET.get("plan")), _number(request.GET.get("layer"))
     plan = get_object_or_404(Plan, pk=plan_id) if plan_id is not None else None
     layer = get_object_or_404(Layer, pk=layer_id) if layer_id is not None else None
     if plan is not None and layer is None:
         layer = editor_map.default_layer(plan)
-    config = editor_map.page_config(account_of(request.user), plan, layer)
-    return render(request, "editor.html", {"config": config, "plan": plan, "layer": layer})
+    focus, notice = _focus(request)
+    config = editor_map.page_config(account_of(request.user), plan, layer, focus)
+    config["piece"] = request.GET.get("piece") if request.GET.get("piece") in PIECE_KINDS else ""
+    config["notice"] = notice
+    keep = {k: request.GET[k] for k in ("focus", "piece") if config[k] and request.GET.get(k)}
+    context = {"config": config, "plan": plan, "layer": layer, "keep": urlencode(keep)}
+    return render(request, "editor.html", context)
+
+
+@login_required
+@require_POST
+def fix(request: HttpRequest) -> HttpResponse:
+    """From a coverage row to the editor: a draft the user may edit, zoomed to the piece."""
+    layer = get_object_or_404(Layer, pk=_number(request.POST.get("layer")))
+    kind = request.POST.get("kind")
+    try:
+        bbox = BBox.parse(request.POST.get("bbox"))
+        if kind not in PIECE_KINDS:
+            raise EditorError("未知的类型：应为盲区或重叠", "kind must be blind or overlap")
+        plan = editor.draft_to_fix(request.user, layer)
+    except GeoDataError as exc:
+        status = next(code for cls, code in STATUS_OF if isinstance(exc, cls))
+        text = local_message(exc)
+        return HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
+    focus = ",".join(f"{v:.7f}" for v in (bbox.minx, bbox.miny, bbox.maxx, bbox.maxy))
+    query = {"layer": layer.pk, "focus": focus, "piece": kind}
+    if plan is not None:
+        query = {"plan": plan.pk, **query}
+    return redirect(f"{reverse('editor:page')}?{urlencode(query, safe=',')}")
+
+
+@endpoint("GET")
+def search(request: HttpRequest, plan_id: int) -> JsonResponse:
+    """Zones the editor shows, by grid code, name or owner, regions by name, or lon,lat: ?q="""
+    plan = get_object_or_404(Plan, pk=plan_id)
+    return JsonResponse({"results": editor_find.search(plan, request.GET.get("q", ""))})
+
+
+@endpoint("GET")
+def pieces(request: HttpRequest, layer_id: int) -> HttpResponse:
+    """The layer's blind spots or overlaps reaching into ?bbox=w,s,e,n (&kind=blind|overlap)."""
+    layer = get_object_or_404(Layer, pk=layer_id)
+    kind = request.GET.get("kind", "blind")
+    if kind not in PIECE_KINDS:
+        raise EditorError("未知的类型：应为盲区或重叠", "kind must be blind or overlap")
+    text = editor_find.pieces_geojson(layer, BBox.parse(request.GET.get("bbox")), kind)
+    return HttpResponse(text, content_type=GEOJSON)
 
 
 @endpoint("POST")
@@ -148,3 +209,14 @@ def preview(request: HttpRequest, plan_id: int, layer_id: int) -> JsonResponse:
         )
     coverage = preview_draft(plan, layer)
     return JsonResponse({"coverage": coverage.as_dict(), "moves": asdict(preview_plan(plan))})
+
+
+@endpoint("GET")
+def summary(request: HttpRequest, plan_id: int) -> JsonResponse:
+    """What activating the plan would change: the summary activation returns too."""
+    plan = get_object_or_404(Plan, pk=plan_id)
+    if not is_centre(account_of(request.user)):
+        raise ZoneAccessError(
+            "只有区网格化管理中心可以启用方案", "only the command centre activates plans"
+        )
+    return JsonResponse(plan_summary.summarise(plan).as_dict())

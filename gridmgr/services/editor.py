@@ -23,7 +23,7 @@ from shapely.ops import split
 from geodata.grid import make_codes
 from geodata.validate import polygonal
 from gridmgr.errors import GridError, PlanError
-from gridmgr.models import Account, GridCode, Layer, Ownership, Plan, Region, Zone
+from gridmgr.models import Account, AccountRole, GridCode, Layer, Ownership, Plan, Region, Zone
 from gridmgr.services.access import account_of, is_centre
 from gridmgr.services.grids import code12, next_sequence
 from gridmgr.services.imports import to_geos
@@ -114,6 +114,23 @@ def draft_from_active(
             cur.execute(_RELINK_PARENTS_SQL, params)
             cur.execute(_COPY_OWNERSHIPS_SQL, params)
     return plan
+
+
+def draft_to_fix(user: AbstractBaseUser | AnonymousUser | None, layer: Layer) -> Plan | None:
+    """The draft in which the user fixes a spot of `layer`: the newest draft holding the
+    layer's zones, else (for the centre) a new copy of the active ones; None for a sector lead
+    when there is no such draft, as only the centre starts drafts."""
+    account = account_of(user)
+    if not (is_centre(account) or (account and account.role == AccountRole.SECTOR_LEAD)):
+        raise ZoneAccessError(
+            "只有管理中心和板块负责人可以修改区域", "only the centre and sector leads edit zones"
+        )
+    drafts = Plan.objects.filter(status=Plan.Status.DRAFT, zones__layer=layer).distinct()
+    found = drafts.order_by("-created_at", "-pk").first()
+    if found is not None or not is_centre(account):
+        return found
+    stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M:%S")
+    return draft_from_active(f"修复{layer.name} {stamp}", [layer], user)
 
 
 def shape_of(zone: Zone) -> BaseGeometry:

@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
-from gridmgr.i18n import local_label
+from gridmgr.i18n import local, local_label
 from gridmgr.models import Account, AccountRole, Layer, Plan, Region, Zone
 from gridmgr.models.owners import Role
 from gridmgr.services.access import is_centre, owned_zone_ids
@@ -135,7 +135,48 @@ def _bounds() -> list[float] | None:
     return list(district.boundary.extent) if district is not None else None
 
 
-def page_config(account: Account | None, plan: Plan | None, layer: Layer | None) -> dict[str, Any]:
+# Why a user may start no draft, or may not edit what the editor shows: (zh, en).
+NO_DRAFT_LEAD = (
+    "只有区网格化管理中心可以新建草稿方案。管理中心新建草稿后，您可以在其中修改本板块的区域。",
+    "Only the command centre may start a draft plan. Once it has, you can edit your sector's "
+    "zones in that draft.",
+)
+NO_DRAFT_OTHER = (
+    "只有区网格化管理中心可以新建草稿方案；您的账号只能查看区域。",
+    "Only the command centre may start a draft plan; your account may only view zones.",
+)
+READ_ONLY_PLAN = ("该方案不是草稿：只读", "This plan is not a draft: read only")
+READ_ONLY_LAYER = (
+    "该草稿不含此图层的区域：显示的是生效区域，只读",
+    "This draft holds no zones of this layer: the active zones are shown, read only",
+)
+READ_ONLY_ROLE = (
+    "您的账号只能查看区域：修改区域需要管理中心或板块负责人账号",
+    "Your account may only view zones: editing needs a command centre or sector lead account",
+)
+
+
+def why_no_draft(account: Account | None) -> str:
+    """Why the account may start no draft ("" when it may), in the active language."""
+    if is_centre(account):
+        return ""
+    lead = account is not None and account.role == AccountRole.SECTOR_LEAD
+    return local(*(NO_DRAFT_LEAD if lead else NO_DRAFT_OTHER))
+
+
+def read_only_reason(account: Account | None, plan: Plan, layer: Layer) -> str:
+    """Why the editor shows the plan's layer read-only ("" when the account may edit it)."""
+    of_plan = Zone.objects.filter(plan=plan, layer=layer).exists()
+    if edit_mode(account, plan, of_plan) != "none":
+        return ""
+    if plan.status != Plan.Status.DRAFT:
+        return local(*READ_ONLY_PLAN)
+    return local(*(READ_ONLY_LAYER if not of_plan else READ_ONLY_ROLE))
+
+
+def page_config(
+    account: Account | None, plan: Plan | None, layer: Layer | None, focus: BBox | None = None
+) -> dict[str, Any]:
     """What the editor page needs to start: the plan, its layers, the drafts, the roles."""
     layers = list(Layer.objects.all())
     drafts = Plan.objects.filter(status=Plan.Status.DRAFT).annotate(n=Count("zones"))
@@ -149,6 +190,9 @@ def page_config(account: Account | None, plan: Plan | None, layer: Layer | None)
         "bounds": _bounds(),
         "is_centre": is_centre(account),
         "role": account.role if account is not None else None,
+        "why_no_draft": why_no_draft(account),
+        "read_only": read_only_reason(account, plan, layer) if plan and layer else "",
+        "focus": [focus.minx, focus.miny, focus.maxx, focus.maxy] if focus else None,
     }
     if plan is not None:
         used = set(plan.zones.order_by().values_list("layer_id", flat=True).distinct())

@@ -15,6 +15,7 @@ from django.utils import timezone
 from gridmgr.i18n import local_label, local_name, local_pair
 from gridmgr.models import Issue, Ownership, PlanActivation, Region, Transition, Zone
 from gridmgr.models.owners import OWNER_CHAIN, Role
+from gridmgr.models.zones import ZoneQuerySet
 from gridmgr.services.cases import step_label
 from gridmgr.services.lineage import lineage_of, routed_to_unit, unit_zones
 
@@ -40,19 +41,25 @@ def parse_coordinates(text: str) -> tuple[float, float] | None:
     return a, b
 
 
-def search(text: str, limit: int = SEARCH_LIMIT) -> list[dict[str, Any]]:
-    """Zones and regions matching a grid code, a name, an owner's name, or a lon,lat point."""
+def search(
+    text: str, limit: int = SEARCH_LIMIT, zones: ZoneQuerySet | None = None
+) -> list[dict[str, Any]]:
+    """Zones and regions matching a grid code, a name, an owner's name, or a lon,lat point.
+
+    `zones` are those searched: the active ones unless told (the editor searches its plan's).
+    """
     text = text.strip()
     if not text:
         return []
+    among = Zone.objects.active() if zones is None else zones
     point = parse_coordinates(text)
     if point is not None:
-        return _at_point(*point)[:limit]
+        return _at_point(*point, among)[:limit]
     # Room is kept for a few regions and owners when many zones share a name.
     regions = _regions_by_name(text, limit // 4)
-    owned = _zones_by_owner(text, limit // 2)
-    zones = _zones_by_code_or_name(text, limit)
-    found = zones[: max(limit - len(regions) - len(owned), limit // 4)] + regions + owned
+    owned = _zones_by_owner(text, limit // 2, among)
+    named = _zones_by_code_or_name(text, limit, among)
+    found = named[: max(limit - len(regions) - len(owned), limit // 4)] + regions + owned
     unique: dict[tuple[str, int], dict[str, Any]] = {}
     for result in found:
         unique.setdefault((result["kind"], result["id"]), result)
@@ -77,10 +84,9 @@ def _zone_result(zone: Zone, match: str, owner: str = "") -> dict[str, Any]:
     }
 
 
-def _zones_by_code_or_name(text: str, limit: int) -> list[dict[str, Any]]:
+def _zones_by_code_or_name(text: str, limit: int, among: ZoneQuerySet) -> list[dict[str, Any]]:
     zones = (
-        Zone.objects.active()
-        .filter(Q(code__icontains=text) | Q(name__icontains=text))
+        among.filter(Q(code__icontains=text) | Q(name__icontains=text))
         .select_related("layer")
         .annotate(
             exact=Case(
@@ -95,11 +101,11 @@ def _zones_by_code_or_name(text: str, limit: int) -> list[dict[str, Any]]:
     return [_zone_result(z, "code" if text.lower() in z.code.lower() else "name") for z in zones]
 
 
-def _zones_by_owner(text: str, limit: int) -> list[dict[str, Any]]:
+def _zones_by_owner(text: str, limit: int, among: ZoneQuerySet) -> list[dict[str, Any]]:
     held = (
         Ownership.objects.current()
         .filter(Q(owner__name__icontains=text) | Q(owner__name_en__icontains=text))
-        .filter(zone__active=True)
+        .filter(zone__in=among)
         .select_related("owner", "zone__layer")
         .order_by("zone__layer__rank", "zone__code")[:limit]
     )
@@ -124,14 +130,11 @@ def _regions_by_name(text: str, limit: int) -> list[dict[str, Any]]:
     ]
 
 
-def _at_point(lon: float, lat: float) -> list[dict[str, Any]]:
+def _at_point(lon: float, lat: float, among: ZoneQuerySet) -> list[dict[str, Any]]:
     """The point itself, then the zones that cover it, finest layer first."""
     point = Point(lon, lat, srid=4326)
     zones = (
-        Zone.objects.active()
-        .covering(point)
-        .select_related("layer")
-        .order_by("-layer__rank", "area_m2", "code")
+        among.covering(point).select_related("layer").order_by("-layer__rank", "area_m2", "code")
     )
     region = Region.objects.by_location(point).order_by(Length("code").desc(), "code").first()
     here = {

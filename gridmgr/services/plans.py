@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar, overload
 
 import numpy as np
 from django.db import connection, transaction
@@ -13,6 +15,8 @@ from gridmgr.errors import NotFoundError, PlanError
 from gridmgr.models import Issue, Layer, Plan, PlanActivation, Zone
 from gridmgr.services import receipts
 from gridmgr.services.bulk import BulkRouter, BulkRoutes, copy_table
+
+T = TypeVar("T")
 
 
 def get_plan(name: str) -> Plan:
@@ -114,13 +118,41 @@ def preview_plan(plan: Plan) -> Preview:
     return Preview(plan.name, layers, len(ids), len(moved_issues), moves)
 
 
+def moved_text(preview: Preview, done: bool = False) -> str:
+    """The moves in both languages, worded as the editor words them (before or after)."""
+    n, of = preview.moved, preview.open_issues
+    if done:
+        return f"在办问题 {of} 件中，{n} 件已换责任人 / {n} of {of} open cases changed hands"
+    return f"在办问题 {of} 件中，{n} 件将换责任人 / {n} of {of} open cases will change hands"
+
+
+@overload
+def activate_plan(plan: Plan) -> Preview: ...
+
+
+@overload
+def activate_plan(plan: Plan, summarise: Callable[[Plan], T]) -> T: ...
+
+
 @transaction.atomic
-def activate_plan(plan: Plan) -> int:
-    """Make the plan the active one for each of its layers, and re-route open issues."""
+def activate_plan(plan: Plan, summarise: Callable[[Plan], Any] = preview_plan) -> Any:
+    """Make the plan the active one for each of its layers, and re-route open issues.
+
+    Returns `summarise(plan)` computed under the plan's lock just before the switch: by default
+    the preview, i.e. exactly the open issues that change owner, from whom to whom.
+    """
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     layer_ids = list(plan.zones.order_by().values_list("layer_id", flat=True).distinct())
     if not layer_ids:
         raise PlanError(f"方案“{plan.name}”没有任何区域", f"plan '{plan.name}' has no zones")
+    summary = summarise(plan)
+    _switch(plan, layer_ids)
+    reroute_open_issues()
+    return summary
+
+
+def _switch(plan: Plan, layer_ids: list[int]) -> None:
+    """Make the plan's zones the active ones of its layers; retire plans left with none."""
     now = timezone.now()
     for layer_id in layer_ids:
         current = PlanActivation.objects.filter(layer_id=layer_id, ended_at=None).first()
@@ -139,7 +171,6 @@ def activate_plan(plan: Plan) -> int:
         if not PlanActivation.objects.filter(plan=old, ended_at=None).exists():
             old.status = Plan.Status.RETIRED
             old.save(update_fields=["status"])
-    return reroute_open_issues()
 
 
 @transaction.atomic

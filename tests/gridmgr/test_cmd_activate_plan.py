@@ -35,7 +35,7 @@ def draft(world: World) -> Plan:
 
 def test_dry_run_previews_the_moves_and_changes_nothing(world: World, draft: Plan) -> None:
     out = run("2027 方案")
-    assert "2 of 2 open issues would move" in out
+    assert "2 of 2 open cases will change hands" in out
     assert "单元网格: 网格员S3 → 新网格员: 2" in out
     assert "dry run" in out
     draft.refresh_from_db()
@@ -46,7 +46,7 @@ def test_dry_run_previews_the_moves_and_changes_nothing(world: World, draft: Pla
 
 def test_commit_activates_and_reroutes_the_open_issues(world: World, draft: Plan) -> None:
     out = run("2027 方案", "--commit")
-    assert "re-routed 2 open issues" in out
+    assert "2 of 2 open cases changed hands" in out
     draft.refresh_from_db()
     assert draft.status == Plan.Status.ACTIVE
     assert Routing.objects.filter(plan=draft, layer=world.grid).count() == 2

@@ -164,8 +164,8 @@ def test_draw_a_snapped_zone_own_it_preview_activate_and_a_lead_is_refused(
         page.wait_for_timeout(400)
         page.screenshot(path=str(ARTIFACTS / "editor_preview.png"))
 
-        page.once("dialog", lambda d: d.accept())
         page.click("#btn-activate")
+        page.click("#activate-confirm")
         page.wait_for_function("() => window.gmeditor.state.activated")
         assert "已启用" in page.inner_text("#msg") or "activated" in page.inner_text("#msg")
         page.screenshot(path=str(ARTIFACTS / "editor_activated.png"))

@@ -84,7 +84,7 @@ def test_preview_of_a_plan_that_moves_nobody_reports_zero(world: World) -> None:
 def test_activation_reroutes_open_issues_and_rewrites_their_receipts(world: World) -> None:
     first, second, _ = report_three(world)
     plan = new_grid_plan(world)
-    assert activate_plan(plan) == 2
+    assert activate_plan(plan).moved == 2
     for issue in (first, second):
         issue.refresh_from_db()
         receipt = grid_receipt(issue, world)
@@ -136,8 +136,8 @@ def test_a_plan_replaced_in_every_layer_is_retired(world: World) -> None:
 def test_two_activations_in_one_transaction_both_reroute(world: World) -> None:
     first, _, _ = report_three(world)
     plan = new_grid_plan(world)
-    assert activate_plan(plan) == 2
-    assert activate_plan(world.plan) == 2
+    assert activate_plan(plan).moved == 2
+    assert activate_plan(world.plan).moved == 2
     assert grid_receipt(first, world).plan == world.plan
     assert grid_receipt(first, world).owner == world.owners["网格员S3"]
 

@@ -4,7 +4,7 @@ from argparse import ArgumentParser
 from typing import Any
 
 from gridmgr.management.base import GridCommand
-from gridmgr.services.plans import activate_plan, get_plan, preview_plan
+from gridmgr.services.plans import activate_plan, get_plan, moved_text, preview_plan
 
 
 class Command(GridCommand):
@@ -17,12 +17,9 @@ class Command(GridCommand):
     def run(self, **options: Any) -> None:
         plan = get_plan(options["name"])
         preview = preview_plan(plan)
-        self.stdout.write(
-            f"方案“{plan.name}”（图层：{'、'.join(preview.layers)}）：{preview.open_issues} 件在办问题中 "
-            f"{preview.moved} 件将改派 / plan '{plan.name}' (layers: {', '.join(preview.layers)}): "
-            f"{preview.moved} of {preview.open_issues} open issues would move"
-        )
+        layers = "、".join(preview.layers)
+        self.stdout.write(f"方案“{plan.name}”（图层 / layers：{layers}）：{moved_text(preview)}")
         for move in preview.moves[:20]:
             self.stdout.write(f"  {move.layer}: {move.from_owner} → {move.to_owner}: {move.count}")
-        rerouted = activate_plan(plan)
-        self.stdout.write(f"已重新分派 {rerouted} 件在办问题 / re-routed {rerouted} open issues")
+        moved = activate_plan(plan)
+        self.stdout.write(f"已生效 / activated: {moved_text(moved, done=True)}")

@@ -71,10 +71,10 @@
   }
   document.querySelectorAll("tr.piece").forEach((tr) => {
     tr.addEventListener("click", (e) => {
-      if (!e.target.closest("a")) select(tr.dataset.piece, true);
+      if (!e.target.closest("a, form")) select(tr.dataset.piece, true);
     });
     tr.addEventListener("keydown", (e) => {
-      if (e.key === "Enter" && !e.target.closest("a")) select(tr.dataset.piece, true);
+      if (e.key === "Enter" && !e.target.closest("a, form")) select(tr.dataset.piece, true);
     });
   });
 

@@ -30,6 +30,26 @@
     return list.map((p, k) => `<li data-kind="${kind}" data-k="${k}"><span class="${kind}">${esc(LABEL[kind])} ${m2(p.area_m2)}</span> ${esc(names(p.zones))} ${p.new ? fresh : ""}</li>`).join("");
   }
 
+  /* One wording of the moves for the preview, the confirmation and the result (done). */
+  function movedText(m, done) {
+    const text = done
+      ? ngettext("在办问题 %(open)s 件中，%(moved)s 件已换责任人（至少一个图层）", "在办问题 %(open)s 件中，%(moved)s 件已换责任人（至少一个图层）", m.moved)
+      : ngettext("在办问题 %(open)s 件中，%(moved)s 件将换责任人（至少一个图层）", "在办问题 %(open)s 件中，%(moved)s 件将换责任人（至少一个图层）", m.moved);
+    return fmt(esc(text), { open: L10N.number(m.open_issues), moved: `<b class="moved">${L10N.number(m.moved)}</b>` });
+  }
+
+  /* The plan's summary (plan_summary.summarise): per layer, then the moves. */
+  function summaryHtml(sum, done) {
+    const rows = sum.layers.map((la) => `<li data-layer="${esc(la.layer)}"><b>${esc(L10N.pick(la.layer, la.layer_en))}</b>: ` +
+      esc(fmt(gettext("%(zones)s 个区域（新增 %(added)s，删除 %(removed)s，改形 %(redrawn)s）"), {
+        zones: L10N.number(la.zones), added: L10N.number(la.added),
+        removed: L10N.number(la.removed), redrawn: L10N.number(la.redrawn) })) +
+      `<br>${esc(gettext("盲区面积"))} <span class="blind-before">${m2(la.blind_before_m2)}</span> → <span class="blind-after">${m2(la.blind_after_m2)}</span>` +
+      ` · ${esc(gettext("重叠面积"))} ${m2(la.overlap_before_m2)} → ${m2(la.overlap_after_m2)}</li>`).join("");
+    return `<ul class="summary">${rows}</ul><p class="moves">${movedText(sum, done)}</p>${moves(sum.moves)}`;
+  }
+  window.gmeditor.summaryHtml = summaryHtml;
+
   function moves(list) {
     if (!list.length) return "";
     const rows = list.map((m) => `<tr><td>${esc(layerName[m.layer] || m.layer)}</td><td>${esc(m.from_owner)}</td><td>→ ${esc(m.to_owner)}</td><td class="num">${L10N.number(m.count)}</td></tr>`).join("");
@@ -52,8 +72,7 @@
         ${esc(fmt(gettext("覆盖率 %(pct)s · 无责任人区域 %(n)s"),
           { pct: `${L10N.number(c.coverage_pct, 3)}%`, n: L10N.number(c.unowned.length) }))}</p>
         <ul id="pv-list">${items(c.blind, "blind")}${items(c.overlaps, "overlap")}</ul>
-        <p>${fmt(esc(gettext("在办问题 %(open)s 件，将转移 %(moved)s 件")),
-          { open: L10N.number(got.moves.open_issues), moved: b("pv-moved", L10N.number(got.moves.moved)) })}</p>
+        <p id="pv-moved">${movedText(got.moves, false)}</p>
         ${moves(got.moves.moves)}`;
       $("#pv-list").addEventListener("click", (ev) => {
         const li = ev.target.closest("li");
@@ -68,16 +87,26 @@
 
   const activate = $("#btn-activate");
   activate.disabled = !ed.draftMode || !cfg.is_centre;
+  const dialog = $("#activate-dialog");
   activate.addEventListener("click", async () => {
-    if (!window.confirm(fmt(gettext("启用方案“%(name)s”？"), cfg.plan))) return;
+    try {
+      const sum = await call("GET", `/editor/plans/${cfg.plan.id}/summary`);
+      state.lastSummary = sum;
+      $("#activate-summary").innerHTML = summaryHtml(sum, false);
+      dialog.returnValue = "";
+      dialog.showModal();
+    } catch (err) { problem(err); }
+  });
+  dialog.addEventListener("close", async () => {
+    if (dialog.returnValue !== "activate") return;
     try {
       const got = await call("POST", `/api/plans/${cfg.plan.id}/activate/`);
-      state.activated = true;
+      state.activated = got.summary;
       $("#plan-status").textContent = pgettext("plan", "生效");
       $("#plan-status").className = "badge st-active";
-      say(fmt(ngettext("方案已启用，重新分派在办问题 %(n)s 件", "方案已启用，重新分派在办问题 %(n)s 件", got.rerouted),
-        { n: L10N.number(got.rerouted) }), "ok");
-      setTimeout(() => window.location.reload(), 1500);
+      $("#preview").innerHTML = `<h3>${esc(gettext("已启用"))}</h3>${summaryHtml(got.summary, true)}`;
+      say(`${gettext("方案已启用：")}${$("#preview .moves").textContent}`, "ok");
+      ed.setReadOnly(gettext("方案已生效：只读"));
     } catch (err) { problem(err); }
   });
 })();

@@ -27,12 +27,14 @@
   const esc = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   const m2 = (value) => `${L10N.number(value, 1)} m²`;
   const names = (list) => list.join(pgettext("list", "、"));
-  window.gmeditor = { state, cfg, esc, m2, names, busy: () => state.busy > 0 };
+  window.gmeditor = { state, cfg, esc, m2, names, fmt, busy: () => state.busy > 0 };
 
-  function say(text, kind) {
+  /* The status message; `tag` names it, so that what set it may clear it (and nothing else). */
+  function say(text, kind, tag) {
     const el = $("#msg");
     el.textContent = text;
     el.className = kind || "";
+    el.dataset.tag = tag || "";
   }
 
   /* A refused request: the server's words in the page's language (errors carry zh and en). */
@@ -93,8 +95,10 @@
   const map = L.map("map", { boxZoom: false, maxZoom: 21, zoomControl: false });
   L.control.zoom({ zoomInTitle: gettext("放大"), zoomOutTitle: gettext("缩小") }).addTo(map);
   window.gmeditor.map = map;
-  const b = cfg.bounds;
-  if (b) map.fitBounds([[b[1], b[0]], [b[3], b[2]]]); else map.setView([39.92, 116.41], 13);
+  const b = cfg.focus || cfg.bounds;
+  if (!b) map.setView([39.92, 116.41], 13);
+  else if (cfg.focus) map.fitBounds(L.latLngBounds([[b[1], b[0]], [b[3], b[2]]]).pad(0.5), { maxZoom: 18 });
+  else map.fitBounds([[b[1], b[0]], [b[3], b[2]]]);
   // The parent layer's outlines stay above the zones being edited, and never catch the mouse.
   map.createPane("context").style.zIndex = 450;
   map.getPane("context").style.pointerEvents = "none";
@@ -104,19 +108,36 @@
   const byId = new Map();
   Object.assign(window.gmeditor, { zones, byId, preview, call, say, problem, draftMode: cfg.plan.status === "draft" });
   const zonesUrl = (layerId) => `/editor/plans/${cfg.plan.id}/layers/${layerId}.geojson`;
-  const draftMode = cfg.plan.status === "draft";
+  // The server says when the plan's layer is read-only for this user (and why): no drawing tools.
+  let canEdit = !cfg.read_only;
 
   window.gmGeomanLang(map);  // Geoman's toolbar and hints in the page's language (editor-geoman.js)
   map.pm.setGlobalOptions({
     snappable: true, snapDistance: SNAP_PX, snapVertex: true, snapSegment: true,
     allowSelfIntersection: false, continueDrawing: false,
   });
-  map.pm.addControls({
-    position: "topleft", drawMarker: false, drawCircleMarker: false, drawPolyline: false,
-    drawRectangle: false, drawCircle: false, drawText: false, rotateMode: false,
-    drawPolygon: draftMode, editMode: draftMode, dragMode: draftMode,
-    cutPolygon: draftMode, removalMode: draftMode,
-  });
+  if (canEdit) {
+    map.pm.addControls({
+      position: "topleft", drawMarker: false, drawCircleMarker: false, drawPolyline: false,
+      drawRectangle: false, drawCircle: false, drawText: false, rotateMode: false,
+    });
+  } else {
+    document.body.classList.add("read-only");
+  }
+  window.gmeditor.setReadOnly = (reason) => {
+    canEdit = false;
+    disableModes();
+    map.pm.removeControls();
+    document.body.classList.add("read-only");
+    for (const zone of byId.values()) zone.feature.properties.editable = false;
+    let note = $("#read-only");
+    if (!note) {
+      note = Object.assign(document.createElement("p"), { id: "read-only", className: "note" });
+      $("#layer-pick").after(note);
+    }
+    note.textContent = reason;
+    renderSelection();
+  };
 
   function styleOf(zone) {
     const p = zone.feature.properties;
@@ -162,7 +183,9 @@
     const data = await call("GET", `${zonesUrl(cfg.layer.id)}?bbox=${bboxOf()}&zoom=${map.getZoom()}`);
     if (data.meta.too_many) {
       say(fmt(gettext("视野内区域过多（%(n)s），请放大到 %(zoom)s 级以上编辑"),
-        { n: L10N.number(data.meta.too_many), zoom: data.meta.min_zoom || "" }), "");
+        { n: L10N.number(data.meta.too_many), zoom: data.meta.min_zoom || "" }), "", "crowded");
+    } else if ($("#msg").dataset.tag === "crowded") {
+      say("", "");  // the view is no longer crowded: its warning goes
     }
     if (replace) {
       disableModes();
@@ -178,6 +201,11 @@
     }
     for (const id of [...state.selected.keys()]) {
       if (!byId.has(id)) state.selected.delete(id); else state.selected.set(id, byId.get(id));
+    }
+    if (state.pendingSelect && byId.has(state.pendingSelect)) {  // a search result, now loaded
+      state.selected.clear();
+      state.selected.set(state.pendingSelect, byId.get(state.pendingSelect));
+      state.pendingSelect = null;
     }
     renderSelection();
   }
@@ -368,9 +396,9 @@
     const editable = [...state.selected.values()].every((z) => z.feature.properties.editable);
     $("#sel-count").textContent = L10N.number(n);
     $("#assign").textContent = fmt(ngettext("为 %(n)s 个选中区域指定责任人", "为 %(n)s 个选中区域指定责任人", n), { n: L10N.number(n) });
-    $("#assign").disabled = !draftMode || n === 0 || !editable || !(state.owner || $("#new-name").value.trim());
-    $("#btn-merge").disabled = !draftMode || n !== 2 || !editable;
-    $("#btn-split").disabled = !draftMode || n !== 1 || !editable;
+    $("#assign").disabled = !canEdit || n === 0 || !editable || !(state.owner || $("#new-name").value.trim());
+    $("#btn-merge").disabled = !canEdit || n !== 2 || !editable;
+    $("#btn-split").disabled = !canEdit || n !== 1 || !editable;
   }
 
   function setMode(mode) {
@@ -462,10 +490,11 @@
   /* ---- start: who am I, then the zones ---- */
   call("GET", "/api/me/").then((me) => {
     state.me = me;
-    if (!me.can_edit_zones) map.pm.removeControls();
-    if (!me.can_edit_zones && draftMode) say(gettext("您的账号只能查看区域"), "");
     if (!me.is_centre) $("#btn-activate").disabled = true;
   }).catch(problem);
-  map.whenReady(() => { load(true).catch(problem); loadContext().catch(problem); });
+  map.whenReady(() => {
+    load(true).catch(problem);
+    loadContext().catch(problem);
+  });
   renderSelection();
 })();
