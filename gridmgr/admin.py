@@ -127,7 +127,9 @@ class PlanAdmin(admin.ModelAdmin):
             except GeoDataError as exc:
                 self.message_user(request, local_message(exc), messages.ERROR)
             else:
-                text = gettext("方案“%(plan)s”已生效：在办问题 %(open)d 件中，%(moved)d 件已换责任人") % {
+                text = gettext(
+                    "方案“%(plan)s”已生效：在办问题 %(open)d 件中，%(moved)d 件已换责任人"
+                ) % {
                     "plan": plan.name,
                     "open": moved.open_issues,
                     "moved": moved.moved,
