@@ -32,7 +32,8 @@ WATCH_JOBS = """() => {
   })).observe(document.querySelector("#jobs"), { subtree: true, attributes: true, childList: true });
 }"""
 ROWS = """(id) => [...document.querySelectorAll(`#${id} tbody tr`)].map(
-  (tr) => [...tr.querySelectorAll("td")].slice(0, -1).map((td) => td.textContent.trim()))"""
+  (tr) => [...tr.querySelectorAll("td")].filter((td) => !td.querySelector("a, form"))
+    .map((td) => td.textContent.trim()))"""
 
 pytestmark = [*BROWSER_TEST, pytest.mark.usefixtures(fresh_cache.__name__)]
 
