@@ -164,6 +164,7 @@ def _switch(plan: Plan, layer_ids: list[int]) -> None:
             Zone.objects.filter(plan_id=current.plan_id, layer_id=layer_id).update(active=False)
         PlanActivation.objects.create(plan=plan, layer_id=layer_id, started_at=now)
     Zone.objects.filter(plan=plan).update(active=True)
+    _follow_codes(plan)
     plan.status = Plan.Status.ACTIVE
     plan.activated_at = now
     plan.save(update_fields=["status", "activated_at"])
@@ -171,6 +172,20 @@ def _switch(plan: Plan, layer_ids: list[int]) -> None:
         if not PlanActivation.objects.filter(plan=old, ended_at=None).exists():
             old.status = Plan.Status.RETIRED
             old.save(update_fields=["status"])
+
+
+# A station names a zone row: it follows its package area's code (the unit) into the new plan.
+_FOLLOW_CODES_SQL = """
+UPDATE gridmgr_station s SET package_area_id = n.id
+FROM gridmgr_zone o, gridmgr_zone n
+WHERE o.id = s.package_area_id AND n.plan_id = %s AND n.layer_id = o.layer_id
+  AND n.code = o.code AND n.id <> o.id
+"""
+
+
+def _follow_codes(plan: Plan) -> None:
+    with connection.cursor() as cur:
+        cur.execute(_FOLLOW_CODES_SQL, [plan.pk])
 
 
 @transaction.atomic
