@@ -17,6 +17,7 @@ from django.contrib.auth.models import User
 from pytest_django.fixtures import Settings
 
 from tests.browser import ARGS, BROWSER_TEST, CHROMIUM
+from tests.gridmgr.casework_cases import cases
 from tests.world import World
 
 pytest.importorskip("playwright")
@@ -76,7 +77,13 @@ class Visit:
 
 
 @pytest.fixture
-def base(live_server: Any, settings: Settings, world: World) -> str:
+def issue_page(world: World) -> str:
+    """A case page (receipts, timeline, actions), of one of the world's four cases."""
+    return f"/issues/{cases(world).s3_rubbish.pk}/"
+
+
+@pytest.fixture
+def base(live_server: Any, settings: Settings, world: World, issue_page: str) -> str:
     settings.ALLOWED_HOSTS = [HOST]
     User.objects.create_superuser("zhongxin", password="local-only-1")
     return f"http://{HOST}:{urlsplit(live_server.url).port}"
@@ -100,7 +107,9 @@ def test_public_pages_and_api_docs_stay_on_this_machine(browser: Any, base: str)
     assert visit.problems == []
 
 
-def test_signed_in_pages_stay_on_this_machine_and_show_no_error(browser: Any, base: str) -> None:
+def test_signed_in_pages_stay_on_this_machine_and_show_no_error(
+    browser: Any, base: str, issue_page: str
+) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     visit = Visit(page, base)
     visit.open("/accounts/login/")
@@ -108,8 +117,8 @@ def test_signed_in_pages_stay_on_this_machine_and_show_no_error(browser: Any, ba
     page.fill("#id_password", "local-only-1")
     with page.expect_navigation():
         page.click("button[type=submit]")
-    seen = visit.crawl(SIGNED_IN)
-    assert len(seen) >= len(set(SIGNED_IN))
+    seen = visit.crawl([issue_page, *SIGNED_IN])
+    assert len(seen) >= len(set(SIGNED_IN)) and issue_page in seen
     assert visit.outside == []
     assert visit.problems == []
 
