@@ -272,6 +272,26 @@ def region_breakdown(
     return {rid: float(total) for rid, total in zip(region_ids, totals, strict=True)}
 
 
+def holders(pieces: Sequence[BaseGeometry], regions: Sequence[BaseGeometry]) -> list[int | None]:
+    """For each piece, the index of the region holding most of its area (the first on a tie),
+    or None when no region shares any of it. Areas compare in degrees²: neighbours share a
+    latitude, so the largest share is the same in m²."""
+    found: list[int | None] = [None] * len(pieces)
+    if not len(pieces) or not len(regions):
+        return found
+    regions_arr = np.asarray(regions, dtype=object)
+    pieces_arr = np.asarray(pieces, dtype=object)
+    p, r = shapely.STRtree(regions_arr).query(pieces_arr, predicate="intersects")
+    shared = shapely.area(shapely.intersection(pieces_arr[p], regions_arr[r]))
+    best: dict[int, tuple[float, int]] = {}
+    for i, j, area in zip(p.tolist(), r.tolist(), shared.tolist(), strict=True):
+        if area > 0 and (i not in best or (-area, j) < (-best[i][0], best[i][1])):
+            best[i] = (area, j)
+    for i, (_, j) in best.items():
+        found[i] = j
+    return found
+
+
 def crossing_parent(
     children: Sequence[BaseGeometry],
     child_ids: Sequence[int],

@@ -20,6 +20,7 @@ from django.utils import timezone
 from shapely.geometry.base import BaseGeometry
 
 from geodata import crs as output_crs
+from geodata.coverage import holders
 from geodata.writers import write_layer
 from gridmgr.models import Region
 from gridmgr.services.coverage import LayerCoverage
@@ -86,14 +87,8 @@ def subdistricts_of(region: Region, geoms: list[BaseGeometry]) -> list[Region | 
     """For each piece of a region's report, the sub-district holding most of its area (None
     outside all)."""
     subs = _subdistricts(region)
-    if not subs:
-        return [None] * len(geoms)
-    outlines = shapely.from_wkb([bytes(s.boundary.wkb) for s in subs])
-    found: list[Region | None] = []
-    for geom in geoms:
-        shared = shapely.area(shapely.intersection(geom, outlines))
-        found.append(subs[int(np.argmax(shared))] if shared.max() > 0 else None)
-    return found
+    outlines = [shapely.from_wkb(bytes(s.boundary.wkb)) for s in subs]
+    return [None if i is None else subs[i] for i in holders(geoms, outlines)]
 
 
 def _write_pieces(

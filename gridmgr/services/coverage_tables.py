@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import shapely
 from django.utils import timezone
 
+from geodata.coverage import holders
 from geodata.readers import Feature
 from gridmgr.i18n import local, local_label
 from gridmgr.models import Layer
@@ -178,11 +178,10 @@ def _by_region(reports: list[LayerCoverage]) -> Table:
     return table
 
 
-def _where(piece: dict[str, Any], subregions: list[Feature]) -> str:
-    """The sub-regions a piece's bounding box centre lies in."""
-    lon, lat = _centre(piece)
-    point = shapely.Point(lon, lat)
-    return "、".join(str(f.properties["name"]) for f in subregions if f.geometry.covers(point))
+def _where(geoms: list[Any], subregions: list[Feature]) -> list[str]:
+    """For each piece, the sub-region holding most of it (the rule of the GeoPackage's region)."""
+    found = holders(geoms, [f.geometry for f in subregions])
+    return ["" if i is None else str(subregions[i].properties["name"]) for i in found]
 
 
 def _centre(piece: dict[str, Any]) -> tuple[float, float]:
@@ -205,8 +204,9 @@ def _blind(reports: list[LayerCoverage], subregions: list[Feature]) -> Table:
         ],
     )
     for r in reports:
-        for i, p in enumerate(r.blind, 1):
-            table.rows.append([r.layer, i, p["area_m2"], _where(p, subregions), *_centre(p)])
+        where = _where(r.geoms.get("blind", []), subregions)
+        for i, (p, place) in enumerate(zip(r.blind, where, strict=True), 1):
+            table.rows.append([r.layer, i, p["area_m2"], place, *_centre(p)])
     return table
 
 
@@ -226,9 +226,10 @@ def _overlaps(reports: list[LayerCoverage], subregions: list[Feature]) -> Table:
         ],
     )
     for r in reports:
-        for i, p in enumerate(r.overlaps, 1):
+        where = _where(r.geoms.get("overlaps", []), subregions)
+        for i, (p, place) in enumerate(zip(r.overlaps, where, strict=True), 1):
             zones = ", ".join(p["zones"])
-            table.rows.append([r.layer, i, p["area_m2"], zones, _where(p, subregions), *_centre(p)])
+            table.rows.append([r.layer, i, p["area_m2"], zones, place, *_centre(p)])
     return table
 
 
