@@ -41,9 +41,7 @@ class AddressBackend:
         if bucket is not None and not has_token(*bucket):
             setattr(request, ADDRESS_SPENT, True)
             raise PermissionDenied("too many failed logins from this address")
-
-    def get_user(self, user_id: int) -> None:
-        return None
+    # No get_user: a backend with one is a candidate for force_login and session users.
 
 
 def count_failure(sender: Any, credentials: Any, request: Any = None, **kwargs: Any) -> None:
