@@ -34,14 +34,17 @@ def _address_bucket(request: Any) -> tuple[str, float, int] | None:
 
 
 class AddressBackend:
-    """Admits nobody; refuses every login from an address that has no failures left."""
+    """Admits nobody; refuses every login from an address that has no failures left.
+
+    It has no get_user: Django signs forced logins and sessions in with the first backend
+    that has one.
+    """
 
     def authenticate(self, request: Any, **credentials: Any) -> None:
         bucket = _address_bucket(request)
         if bucket is not None and not has_token(*bucket):
             setattr(request, ADDRESS_SPENT, True)
             raise PermissionDenied("too many failed logins from this address")
-    # No get_user: a backend with one is a candidate for force_login and session users.
 
 
 def count_failure(sender: Any, credentials: Any, request: Any = None, **kwargs: Any) -> None:
