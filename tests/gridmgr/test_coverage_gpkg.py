@@ -14,13 +14,14 @@ import numpy as np
 import pyogrio
 import pytest
 import shapely
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import Client
 from pyogrio.raw import read as ogr_read
 from pyproj import Transformer
 
 from geodata.measure import areas_m2
-from gridmgr.models import Zone
+from gridmgr.models import Region, Zone
 from gridmgr.services.coverage import LayerCoverage, analyse
 from gridmgr.services.coverage_gpkg import export_gpkg
 from tests.gridmgr.coverage_page_client import (
@@ -211,3 +212,28 @@ def test_the_geojson_names_each_piece_s_sub_district_as_the_geopackage_does(
     assert places == {("blind", DONGSI), ("overlap", JINGSHAN)}
     assert {f["properties"]["district"] for f in features} == {"110101"}
     assert {f["properties"]["region_name"] for f in features} == {"东四街道", "景山街道"}
+
+
+def test_a_district_outside_every_gauss_kruger_zone_is_refused_not_failed(
+    boston: Region, export_dir: Path, tmp_path: Path
+) -> None:
+    client = logged_in(get_user_model().objects.create_superuser("gis", password="x"))
+    page = client.get(f"{PAGE}?region={boston.code}").content.decode()
+    assert "EPSG:4490" in page and "高斯-克吕格" not in page  # no zone to offer
+    form = {"region": boston.code, "format": "gpkg", "crs": "cgcs2000-gk3"}
+    response = client.post(EXPORT, form)
+    assert response.status_code == 400
+    body = json.loads(response.content)
+    assert "高斯-克吕格" in body["error"] and "Gauss-Kruger" in body["error_en"]
+    args = ["--region", boston.code, "--format", "gpkg", "--output", str(tmp_path / "b.gpkg")]
+    with pytest.raises(CommandError, match="outside the CGCS2000 Gauss-Kruger"):
+        call_command("coverage", *args, "--crs", "cgcs2000-gk3", stderr=StringIO())
+    assert not (tmp_path / "b.gpkg").exists()
+    assert not export_dir.exists() or not any(export_dir.iterdir())
+
+
+def test_an_outsider_cannot_start_a_geopackage_export(world: World, export_dir: Path) -> None:
+    form = {"region": "110101", "format": "gpkg", "crs": "cgcs2000"}
+    response = Client().post(EXPORT, form)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert not export_dir.exists() or not any(export_dir.iterdir())
