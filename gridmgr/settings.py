@@ -172,6 +172,10 @@ SILENCED_SYSTEM_CHECKS = [
 # --- gridmgr domain settings (README: configuration table) ---
 # Points outside every zone but within this distance (metres) of one go to the nearest zone.
 GRIDMGR_NEAREST_ZONE_M = env_float("GRIDMGR_NEAREST_ZONE_M", 50.0)
+# Imported zones and regions may reach this far (metres) outside the district, no further.
+GRIDMGR_DISTRICT_TOLERANCE_M = env_float("GRIDMGR_DISTRICT_TOLERANCE_M", 10.0)
+# Most features one file may bring to import_zones, import_regions or generate_grid --streets.
+GRIDMGR_IMPORT_MAX_FEATURES = env_int("GRIDMGR_IMPORT_MAX_FEATURES", 500_000)
 # Blind spots and overlaps smaller than this (m²) are counted but not listed.
 GRIDMGR_SLIVER_M2 = env_float("GRIDMGR_SLIVER_M2", 1.0)
 # Unit-grid code scheme: "15" (Beijing: 12-digit community + 3), "14" (CJ/T 213: 12 + 2), "20".

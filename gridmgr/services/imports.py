@@ -21,6 +21,7 @@ from geodata.readers import Feature
 from geodata.validate import feature_label, polygonal
 from gridmgr.models import GridCode, Layer, Owner, Ownership, Plan, Region, Zone
 from gridmgr.models.regions import CODE_LENGTH
+from gridmgr.services.extent import Placed, misplaced
 
 MAX_REPORTED = 20
 
@@ -109,6 +110,7 @@ def import_regions(
     """Create or update regions of one level from features."""
     require_fields(features, code_field, name_field, parent_field)
     report, errors, rows = ImportReport(), [], []
+    placed: list[Placed] = []
     parents = {r.code: r for r in Region.objects.all()}
     for f in features:
         label = feature_label(f.index, _text(f, name_field) or None)
@@ -117,8 +119,11 @@ def import_regions(
             geom = _shape(f, label, repair, report)
             parent = _region_parent(f, level, code, parent_field, parent_code, parents, label)
             rows.append((code, _text(f, name_field) or code, geom, parent))
+            placed.append((label, code, geom))
         except GeoDataError as exc:
             errors.append(str(exc))
+    # The district itself is where everything else must lie: it is checked for size only.
+    errors += misplaced(placed, within_district=level != Region.Level.DISTRICT)
     _raise_all(errors)
     areas: Any = areas_m2([r[2] for r in rows]) if rows else []
     with transaction.atomic():
@@ -174,6 +179,7 @@ def import_zones(
     """Create or update the zones of one layer in a plan from features."""
     require_fields(features, code_field, name_field, parent_field, owner_field)
     report, errors, rows = ImportReport(), [], []
+    placed: list[Placed] = []
     seen: set[str] = set()
     parents = _parent_zones(plan, layer)
     for f in features:
@@ -189,8 +195,10 @@ def import_zones(
             geom = _shape(f, label, repair, report)
             parent = _zone_parent(_text(f, parent_field), parents, label) if parent_field else None
             rows.append((code, _text(f, name_field) or code, geom, parent, _text(f, owner_field)))
+            placed.append((label, code, geom))
         except GeoDataError as exc:
             errors.append(str(exc))
+    errors += misplaced(placed)
     _raise_all(errors)
     with transaction.atomic():
         save_zones(plan, layer, rows, report)
