@@ -32,3 +32,7 @@ class FieldError(GeoDataError):
 
 class UnsupportedFormatError(GeoDataError):
     """A file type that no reader handles."""
+
+
+class InputLimitError(GeoDataError):
+    """A file beyond a limit: too many features, or folders nested too deeply."""

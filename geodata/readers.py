@@ -1,6 +1,8 @@
 """Read vector files and point tables into WGS84 lon/lat, whatever their CRS and encoding."""
 
+import contextlib
 import re
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,6 +28,7 @@ from geodata.errors import (
     UnknownCRSError,
     UnsupportedFormatError,
 )
+from geodata.kml import flat_kml, too_many
 from geodata.validate import Label, bad_rows, feature_label, labelled, row_label
 
 # Only these EPSG codes reach pyproj; no user CRS string ever reaches GDAL (Django's gis.W001).
@@ -188,13 +191,22 @@ def _dbf_language_id(path: Path) -> int:
 
 
 def _read_layer(
-    path: Path, layer: str | int, encodings: list[str | None], **kwargs: Any
+    path: Path,
+    layer: str | int,
+    encodings: list[str | None],
+    source: Path | None = None,
+    **kwargs: Any,
 ) -> tuple[dict[str, Any], np.ndarray | None, list[np.ndarray]]:
-    """Read one layer with pyogrio, trying each encoding until the text decodes."""
+    """Read one layer of path (or of source, made from path) with pyogrio, trying each
+    encoding until the text decodes."""
     for i, encoding in enumerate(encodings):
         try:
             meta, _, geoms, fields = ogr_read(
-                path, layer=layer, encoding=encoding, force_2d=True, **kwargs
+                source or path,
+                layer=layer,
+                encoding=encoding,
+                force_2d=True,
+                **kwargs,
             )
             return meta, geoms, fields
         except UnicodeDecodeError:
@@ -214,16 +226,6 @@ def _unreadable(path: Path, zh: str, en: str) -> UnsupportedFormatError:
     return UnsupportedFormatError(f"{path.name}：{zh}", f"{path.name}: {en}")
 
 
-def _layers(path: Path) -> list[str | int]:
-    """Return the layers to read: every KML folder, otherwise the first layer only."""
-    if path.suffix.lower() == ".kml":
-        try:
-            return [str(name) for name, _ in pyogrio.list_layers(path)]
-        except pyogrio.errors.DataSourceError as exc:
-            raise _unreadable(path, "文件无法读取", str(exc)) from exc
-    return [0]
-
-
 def _column_values(column: np.ndarray) -> list[Any]:
     """Return a field's values as Python objects, nulls (NaN in float fields) as None."""
     values = column.tolist()
@@ -239,25 +241,39 @@ def read_features(
     srid: int | None = None,
     coord_sys: str = "wgs84",
     encoding: str | None = None,
+    max_features: int | None = None,
 ) -> list[Feature]:
-    """Read a GeoJSON, Shapefile, GeoPackage or KML file as features in WGS84 lon/lat."""
+    """Read a GeoJSON, Shapefile, GeoPackage or KML file as features in WGS84 lon/lat.
+
+    Every placemark of a KML file is read, whatever folder holds it; more than max_features
+    features are refused.
+    """
     path = Path(path)
     _check_path(path, VECTOR_SUFFIXES)
     check_system(coord_sys)
     if srid is not None:
         check_srid(srid)
+    with contextlib.ExitStack() as stack:
+        source = path
+        if path.suffix.lower() == ".kml":
+            # GDAL knows KML by its suffix: the flattened copy goes to a file named so.
+            flat = stack.enter_context(tempfile.NamedTemporaryFile(suffix=".kml"))
+            flat.write(flat_kml(path, max_features))
+            flat.flush()
+            source = Path(flat.name)
+        meta, wkb, fields = _read_layer(path, 0, _encodings(path, encoding), source)
+    layer_srid = srid or _file_srid(meta["crs"], path.name)
+    geoms = _geoms_to_wgs84(shapely.from_wkb(wkb, on_invalid="fix"), layer_srid, coord_sys)
+    if max_features is not None and len(geoms) > max_features:
+        raise too_many(path, max_features)
+    names = [str(n) for n in meta["fields"]]
+    values = [_column_values(column) for column in fields]
     features: list[Feature] = []
-    for layer in _layers(path):
-        meta, wkb, fields = _read_layer(path, layer, _encodings(path, encoding))
-        layer_srid = srid or _file_srid(meta["crs"], path.name)
-        geoms = _geoms_to_wgs84(shapely.from_wkb(wkb, on_invalid="fix"), layer_srid, coord_sys)
-        names = [str(n) for n in meta["fields"]]
-        values = [_column_values(column) for column in fields]
-        for i, geom in enumerate(geoms):
-            # A null geometry becomes an empty one, which validation names and refuses.
-            geometry = shapely.GeometryCollection() if geom is None else geom
-            properties = {name: column[i] for name, column in zip(names, values, strict=True)}
-            features.append(Feature(len(features) + 1, properties, geometry))
+    for i, geom in enumerate(geoms):
+        # A null geometry becomes an empty one, which validation names and refuses.
+        geometry = shapely.GeometryCollection() if geom is None else geom
+        properties = {name: column[i] for name, column in zip(names, values, strict=True)}
+        features.append(Feature(i + 1, properties, geometry))
     if not features:
         raise EmptyInputError(f"{path.name} 中没有要素", f"{path.name} has no features")
     return features

@@ -5,6 +5,7 @@ from __future__ import annotations
 from argparse import ArgumentParser
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
@@ -53,6 +54,7 @@ class GridCommand(BaseCommand):
             srid=options.get("srid"),
             coord_sys=coord_sys(options),
             encoding=options.get("encoding"),
+            max_features=settings.GRIDMGR_IMPORT_MAX_FEATURES,
         )
 
     def progress(self, items: Any, **kwargs: Any) -> Any:

@@ -3,6 +3,8 @@
 from argparse import ArgumentParser
 from typing import Any
 
+from django.conf import settings
+
 from geodata.readers import read_features
 from gridmgr.errors import NotFoundError
 from gridmgr.management.base import GridCommand
@@ -30,7 +32,8 @@ class Command(GridCommand):
             raise NotFoundError(f"没有代码为 {code} 的区域", f"no region with code {code}")
         streets = None
         if options.get("streets"):
-            streets = [f.geometry for f in read_features(options["streets"])]
+            limit = settings.GRIDMGR_IMPORT_MAX_FEATURES
+            streets = [f.geometry for f in read_features(options["streets"], max_features=limit)]
         plan, layer = plan_or_new(options["plan"]), layer_or_new(options["layer"])
         report = generate_grid(
             region,
