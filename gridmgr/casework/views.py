@@ -41,6 +41,7 @@ from gridmgr.services.cases import STEPS, allowed_actions, duplicates_of, step_l
 from gridmgr.services.idempotency import Sender
 from gridmgr.services.parties import responsible_parties
 from gridmgr.services.photos import PhotoError
+from gridmgr.services.status_palette import status_legend
 from gridmgr.services.timeline import timeline
 
 PAGE_SIZE = 50
@@ -105,6 +106,7 @@ def issue_map(request: HttpRequest) -> HttpResponse:
             "query": _query(request),
             **_map_context(),
             "status_labels": {k: local_label(v) for k, v in Issue.Status.choices},
+            "status_palette": status_legend(),
             "cap": settings.GRIDMGR_MAP_MAX_ISSUES,
         },
     )

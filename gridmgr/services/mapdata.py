@@ -28,6 +28,7 @@ from gridmgr.i18n import local_label, local_name
 from gridmgr.models import Issue, Layer, Region, Zone
 from gridmgr.services.cached import computed_once, layer_key
 from gridmgr.services.coverage import analyse_layer
+from gridmgr.services.status_palette import STATUS_COLOURS
 
 # Web-Mercator zooms served; beyond 22 a pixel is a few millimetres.
 MAX_ZOOM = 22
@@ -358,5 +359,6 @@ def page_config() -> dict[str, Any]:
         ],
         "statuses": {status: local_label(label) for status, label in Issue.Status.choices},
         "open_statuses": list(Issue.OPEN_STATUSES),
+        "status_colours": STATUS_COLOURS,
         "max_zoom": MAX_ZOOM,
     }

@@ -9,10 +9,6 @@
   var L10N = window.gmL10n;
   function fmt(text, values) { return interpolate(text, values, true); }
 
-  var STATUS_COLOUR = {
-    reported: "#3b5bdb", registered: "#1c7ed6", dispatched: "#e67700", handling: "#d9480f",
-    handled: "#0ca678", closed: "#2b8a3e", rejected: "#868e96", suspended: "#7048e8"
-  };
 
   function data(id) {
     var el = document.getElementById(id);
@@ -49,6 +45,8 @@
   function issueMap(el) {
     var base = baseMap(el), map = base.map;
     var labels = data("status-labels") || {};
+    var colour = {};  // one palette with /map/ (gridmgr/services/status_palette.py)
+    (data("status-palette") || []).forEach(function (s) { colour[s.status] = s.colour; });
     var detail = el.dataset.detail;
     var status = document.getElementById("map-status");
     var cluster = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 50 });
@@ -61,7 +59,7 @@
           var p = f.properties, ll = [f.geometry.coordinates[1], f.geometry.coordinates[0]];
           var m = L.circleMarker(ll, {
             radius: 7, weight: p.overdue ? 3 : 1.5, color: p.overdue ? "#b42318" : "#fff",
-            fillColor: STATUS_COLOUR[p.status] || "#495057", fillOpacity: 0.9
+            fillColor: colour[p.status] || "#495057", fillOpacity: 0.9
           });
           m.bindPopup(
             "<strong>" + escapeHtml(p.tracking || "#" + f.id) + "</strong><br>" +

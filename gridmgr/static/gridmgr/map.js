@@ -11,9 +11,7 @@
   const ISSUE_URL = document.body.dataset.issueUrl;
   const STAFF = document.body.dataset.staff === "1";
   const STATE_COLOUR = { owned: "#2f9e44", unowned: "#e03131", overlap: "#f08c00" };
-  const STATUS_COLOUR = { reported: "#f76707", registered: "#f59f00", dispatched: "#1c7ed6",
-    handling: "#7048e8", handled: "#0ca678", suspended: "#868e96", closed: "#2b8a3e",
-    rejected: "#adb5bd" };
+  const STATUS_COLOUR = cfg.status_colours; // one palette with /issues/map/ (status_palette.py)
   const LINE_COLOUR = ["#1c3d5a", "#7048e8", "#0b7285", "#5c940d"];
   const PAD = 0.1; // fetch a little more than the view, so that small pans need no request
 
@@ -276,7 +274,8 @@
   /* ---- legend ---- */
   function legend() {
     const rows = [];
-    const sw = (style, cls) => `<span class="sw ${cls || ""}" style="${style}"></span>`;
+    const sw = (style, cls, status) =>
+      `<span class="sw ${cls || ""}"${status ? ` data-status="${status}"` : ""} style="${style}"></span>`;
     zones.filter((z) => z.on).forEach((z) => {
       const s = zoneStyle(z, { properties: { state: "owned", owner: null } });
       rows.push([sw(`border-top-color:${s.color};border-top-width:${Math.max(1, s.weight)}px`, "line"),
@@ -295,8 +294,9 @@
     rows.push([sw("background:#c92a2a;opacity:.7"), T.blind]);
     rows.push([sw("background:#7048e8;opacity:.7"), T.overlapPiece]);
     rows.push([sw("background:#1c7ed6;transform:rotate(45deg);flex-basis:12px;height:12px"), T.station]);
-    cfg.open_statuses.forEach((s) =>
-      rows.push([sw(`background:${STATUS_COLOUR[s]}`, "dot"), `${T.issue}: ${esc(cfg.statuses[s])}`]));
+    const shown = $("#issue-status").value === "all" ? Object.keys(cfg.statuses) : cfg.open_statuses;
+    shown.forEach((s) => rows.push([sw(`background:${STATUS_COLOUR[s]}`, "dot", s),
+      `${T.issue}: ${esc(cfg.statuses[s])}`]));
     rows.push([sw("background:rgba(110,204,57,.7)", "dot"), T.cluster]);
     $("#legend").innerHTML = rows.map(([a, b]) => `<li>${a}<span>${b}</span></li>`).join("");
   }
@@ -341,6 +341,7 @@
   $("#issue-status").addEventListener("change", (e) => {
     issues.status = e.target.value;
     refreshIssues(true);
+    legend();
   });
   document.querySelectorAll("input[name=colour]").forEach((r) => r.addEventListener("change", () => {
     mode = r.value;
