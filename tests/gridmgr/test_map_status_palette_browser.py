@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from gridmgr.models import Issue
 from gridmgr.services.issues import report_issue
 from gridmgr.services.status_palette import STATUS_COLOURS
