@@ -108,3 +108,21 @@ def test_a_zone_hung_under_another_sector_takes_no_owner_from_the_lead(
     response = lead.post("/editor/owners", json.dumps(body), content_type="application/json")
     assert response.status_code == 403, response.json()
     assert not d1.ownerships.exists()
+
+
+def test_a_sector_lead_cannot_place_a_zone_in_a_layer_above_its_sector(
+    world: World, api: Clients, draft: Any
+) -> None:
+    from gridmgr.models import Layer
+
+    Layer.objects.filter(pk=world.grid.pk).update(rank=2)
+    Layer.objects.filter(pk=world.sector.pk).update(rank=1)
+    street = Layer.objects.create(name="街道片区", name_en="street area", rank=0)
+    plan, _, _ = draft
+    geometry = square(*world.inside(cell(world, "S1", 7)))
+    props = {"plan": plan.pk, "layer": street.pk, "code": "T1", "name": "T1"}
+    body = {"type": "Feature", "geometry": geometry, "properties": props}
+    refused = api.lead_s1.post(url("zone-list"), body, format="json")
+    assert refused.status_code == 403 and "above its sector" in refused.json()["en"]
+    assert "图层在板块之上" in refused.json()["zh"]
+    assert api.centre.post(url("zone-list"), body, format="json").status_code == 201
