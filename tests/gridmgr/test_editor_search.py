@@ -4,6 +4,7 @@ editor shows for its plan (a zone drawn in the draft only is found too), each wi
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 from gridmgr.models import Plan
 from gridmgr.services import editor
@@ -50,6 +51,7 @@ def test_lon_lat_gives_the_point_then_the_zones_covering_it(
 
 
 def test_nothing_and_nonsense_find_nothing(world: World, editors: Editors, draft: Plan) -> None:
+    assert Client().get(f"/editor/plans/{draft.pk}/search", {"q": "S3"}).status_code == 302
     assert search(editors, draft, "") == []
     assert search(editors, draft, "没有这个网格") == []
     assert search(editors, draft, "999,999") == []

@@ -5,13 +5,15 @@ summary activation returns, computed the same way, and it counts the cases that 
 from __future__ import annotations
 
 import shapely
+from django.contrib.auth.models import User
+from django.test import Client
 
 from gridmgr.models import Issue, Ownership, Plan, Routing, Zone
 from gridmgr.services import editor, plan_summary
 from gridmgr.services.access import account_of
 from gridmgr.services.coverage import analyse_layer
 from gridmgr.services.issues import report_issue
-from tests.gridmgr.editor_cases import grid_draft, make_editors
+from tests.gridmgr.editor_cases import client_of, grid_draft, make_editors
 from tests.world import World, full_cells, make_owner, shape
 
 
@@ -64,3 +66,16 @@ def test_activation_returns_the_summary_shown_before_and_it_counts_real_moves(
     assert grid["blind_after_m2"] == round(blind_now, 1)
     assert grid["blind_before_m2"] == round(blind_was, 1)
     assert Zone.objects.filter(plan=plan, active=True).count() == grid["zones"]
+
+
+def test_only_the_centre_is_shown_the_summary_and_nothing_changes(world: World) -> None:
+    plan = draft_that_fills_the_gap_and_moves_a_cell(world)
+    url = f"/editor/plans/{plan.pk}/summary"
+    assert Client().get(url).status_code == 302  # to the login page
+    lead, centre = User.objects.get(username="bankuai3"), User.objects.get(username="zhongxin")
+    refused = client_of(lead).get(url)
+    assert refused.status_code == 403 and "only the command centre" in refused.json()["en"]
+    shown = client_of(centre).get(url).json()
+    assert shown == plan_summary.summarise(plan).as_dict()
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.DRAFT
