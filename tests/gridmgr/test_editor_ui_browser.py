@@ -120,3 +120,19 @@ def test_read_only_plans_and_users_get_no_drawing_tools_and_are_told_why(
         editable.wait_for_function(READY)
         assert editable.locator(".leaflet-pm-icon-polygon").is_visible()
         assert editable.locator("#read-only").count() == 0
+
+
+def test_on_a_phone_the_map_takes_the_width_and_nothing_scrolls_sideways(
+    world: World, editors: Editors, live_server: Any
+) -> None:
+    draft = grid_draft(world, editors)
+    with chromium(live_server) as browser:
+        page = browser.log_in("zhongxin", f"/editor/?plan={draft.pk}&layer={world.grid.pk}")
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.wait_for_function(READY)
+        page.wait_for_timeout(300)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        box = page.locator("#map").bounding_box()
+        assert box and box["width"] >= 380 and box["height"] >= 400
+        assert not boxes_overlap(page, "#map", "#side")
+        page.screenshot(path=str(ARTIFACTS / "editor_phone.png"))
