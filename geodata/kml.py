@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from geodata.errors import InputLimitError, UnsupportedFormatError
+from geodata.inputs import not_utf8
 
 # Folders nested deeper than this are refused (real files nest a handful of levels).
 KML_MAX_DEPTH = 64
@@ -39,11 +40,21 @@ def flat_kml(path: Path, max_features: int | None = None) -> bytes:
                 if max_features is not None and placemarks > max_features:
                     raise too_many(path, max_features)
     except ET.ParseError as exc:
+        if not _is_utf8(path):
+            raise not_utf8(path) from exc
         raise UnsupportedFormatError(
             f"{path.name}：不是有效的 KML（XML 第 {exc.position[0]} 行有误）",
             f"{path.name}: not valid KML (XML error at line {exc.position[0]}: {exc.msg})",
         ) from exc
     return _document(kept, namespace.lstrip("{"))
+
+
+def _is_utf8(path: Path) -> bool:
+    try:
+        path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _document(kept: list[ET.Element], namespace: str) -> bytes:

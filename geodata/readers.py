@@ -24,10 +24,10 @@ from geodata.coords import check_system, to_wgs84
 from geodata.errors import (
     EmptyInputError,
     FieldError,
-    GeoDataError,
     UnknownCRSError,
     UnsupportedFormatError,
 )
+from geodata.inputs import check_input_file, check_shapefile, not_this_format, not_utf8
 from geodata.kml import flat_kml, too_many
 from geodata.validate import Label, bad_rows, feature_label, labelled, row_label
 
@@ -52,6 +52,7 @@ class Feature:
     index: int  # 1-based position in the file, for messages
     properties: dict[str, Any]
     geometry: shapely.Geometry
+    problem: tuple[str, str] | None = None  # (zh, en) why the geometry could not be read
 
 
 @dataclass
@@ -82,21 +83,6 @@ def _plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
-def check_input_file(path: Path) -> None:
-    """Raise unless path names an existing regular file that this process can read."""
-    if not path.exists():
-        raise GeoDataError(f"文件不存在：{path}", f"file not found: {path}")
-    if not path.is_file():
-        raise GeoDataError(f"{path} 不是文件（是文件夹？）", f"{path} is not a file (a folder?)")
-    try:
-        with path.open("rb"):
-            pass
-    except OSError as exc:
-        raise GeoDataError(
-            f"无法读取文件 {path}：{exc.strerror}", f"cannot read {path}: {exc.strerror}"
-        ) from exc
-
-
 def _check_path(path: Path, suffixes: set[str]) -> None:
     """Raise unless path is a readable file with a suffix a reader handles."""
     check_input_file(path)
@@ -106,6 +92,8 @@ def _check_path(path: Path, suffixes: set[str]) -> None:
             f"不支持的文件类型“{path.suffix}”（{path.name}），支持：{known}",
             f"unsupported file type {path.suffix!r} ({path.name}); supported: {', '.join(sorted(suffixes))}",
         )
+    if path.suffix.lower() == ".shp":
+        check_shapefile(path)
 
 
 def check_srid(srid: int) -> int:
@@ -210,6 +198,8 @@ def _read_layer(
             )
             return meta, geoms, fields
         except UnicodeDecodeError:
+            if encodings == [None]:
+                raise not_utf8(path) from None
             if i == len(encodings) - 1:
                 raise _unreadable(
                     path,
@@ -217,6 +207,8 @@ def _read_layer(
                     f"text encoding not recognised (tried {', '.join(map(str, encodings))})",
                 ) from None
         except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+            if "not recognized as being in a supported file format" in str(exc):
+                raise not_this_format(path) from exc
             raise _unreadable(path, "文件无法读取", str(exc)) from exc
     raise AssertionError("unreachable: encodings is never empty")
 
@@ -233,6 +225,13 @@ def _column_values(column: np.ndarray) -> list[Any]:
         # pyogrio reads a numeric field with nulls as floats with NaN.
         return [None if v != v else v for v in values]
     return values
+
+
+# GEOS refuses a geometry whose coordinates are NaN (its rings never close) or otherwise broken.
+_UNREADABLE = (
+    "几何无法读取：坐标含非数值（NaN）或环未闭合",
+    "the geometry cannot be read: a coordinate is not a number (NaN) or a ring is not closed",
+)
 
 
 def read_features(
@@ -263,7 +262,8 @@ def read_features(
             source = Path(flat.name)
         meta, wkb, fields = _read_layer(path, 0, _encodings(path, encoding), source)
     layer_srid = srid or _file_srid(meta["crs"], path.name)
-    geoms = _geoms_to_wgs84(shapely.from_wkb(wkb, on_invalid="fix"), layer_srid, coord_sys)
+    with np.errstate(invalid="ignore"):  # NaN coordinates: their rows are named below
+        geoms = _geoms_to_wgs84(shapely.from_wkb(wkb, on_invalid="fix"), layer_srid, coord_sys)
     if max_features is not None and len(geoms) > max_features:
         raise too_many(path, max_features)
     names = [str(n) for n in meta["fields"]]
@@ -273,7 +273,8 @@ def read_features(
         # A null geometry becomes an empty one, which validation names and refuses.
         geometry = shapely.GeometryCollection() if geom is None else geom
         properties = {name: column[i] for name, column in zip(names, values, strict=True)}
-        features.append(Feature(i + 1, properties, geometry))
+        unreadable = geom is None and wkb is not None and wkb[i] is not None
+        features.append(Feature(i + 1, properties, geometry, _UNREADABLE if unreadable else None))
     if not features:
         raise EmptyInputError(f"{path.name} 中没有要素", f"{path.name} has no features")
     return features

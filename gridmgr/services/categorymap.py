@@ -13,7 +13,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from geodata.readers import FALLBACK_ENCODING, check_input_file
+from geodata.inputs import check_input_file
+from geodata.readers import FALLBACK_ENCODING
 from gridmgr.errors import GridError
 
 

@@ -18,7 +18,7 @@ from shapely.geometry import MultiPolygon
 from geodata.errors import FieldError, GeoDataError
 from geodata.measure import areas_m2
 from geodata.readers import Feature
-from geodata.validate import feature_label, polygonal
+from geodata.validate import feature_label, labelled, polygonal
 from gridmgr.models import GridCode, Layer, Owner, Ownership, Plan, Region, Zone
 from gridmgr.models.regions import CODE_LENGTH
 from gridmgr.services.extent import Placed, misplaced
@@ -70,6 +70,8 @@ def _text(feature: Feature, name: str | None) -> str:
 def _shape(
     feature: Feature, label: tuple[str, str], repair: bool, report: ImportReport
 ) -> MultiPolygon:
+    if feature.problem:
+        raise GeoDataError(*labelled(label, *feature.problem))
     geom, note = polygonal(feature.geometry, label, repair=repair)
     if note:
         report.repairs.append(note)

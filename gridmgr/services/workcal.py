@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from geodata.readers import check_input_file
+from geodata.inputs import check_input_file
 from gridmgr.errors import GridError
 from gridmgr.models import CalendarDay, Category
 
