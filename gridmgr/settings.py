@@ -121,6 +121,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "gridmgr.web.pages.top_bar",
             ],
         },
     },
@@ -151,6 +152,7 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 # Browser libraries (Leaflet, Geoman, …) installed by npm from package-lock.json, served locally.
 STATICFILES_DIRS = [("vendor", BASE_DIR / "node_modules")]
 LOGIN_URL = "/accounts/login/"
+# "/" sends each role to its work (gridmgr.web.pages.landing); a ?next= address comes first.
 LOGIN_REDIRECT_URL = "/"
 
 # The admin's map widget: django-leaflet serves Leaflet from its own static files (no CDN).

@@ -9,7 +9,8 @@ from django.views.i18n import JavaScriptCatalog
 from gridmgr import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", views.start, name="home"),
+    path("overview/", views.overview, name="overview"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

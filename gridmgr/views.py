@@ -1,17 +1,27 @@
-"""Pages of gridmgr."""
+"""Pages of gridmgr: where a user starts, and the district at a glance."""
 
 from pathlib import Path
 
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import cache_control
 
-from gridmgr.services import overview
+from gridmgr.services import overview as summary
+from gridmgr.web.pages import landing, may_open, page_view
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def start(request: HttpRequest) -> HttpResponse:
+    """Send each user to its work (the login form for a visitor); login lands here too."""
+    if not request.user.is_authenticated:
+        return redirect("login")
+    return redirect(landing(request))
+
+
+@page_view("overview")
+def overview(request: HttpRequest) -> HttpResponse:
     """The district at a glance: regions, layers, plans and issue counts."""
-    return render(request, "home.html", overview.district_summary())
+    context = {**summary.district_summary(), "may_admin": may_open(request, "admin")}
+    return render(request, "home.html", context)
 
 
 FAVICON = Path(__file__).resolve().parent / "static" / "gridmgr" / "favicon.ico"

@@ -25,7 +25,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("coverage/", views.CoverageView.as_view(), name="coverage"),
     path("scores/", score_views.ScoresView.as_view(), name="scores"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path(
+        "docs/",
+        SpectacularSwaggerView.as_view(url_name="api:schema", template_name="api/swagger_ui.html"),
+        name="docs",
+    ),
     path(
         "redoc/",
         SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html"),

@@ -20,6 +20,7 @@ from gridmgr.casework.queries import overdue_q
 from gridmgr.i18n import local_choices, local_name
 from gridmgr.models import Category, Issue, Owner, Region
 from gridmgr.models.issues import normalise_number, number_q
+from gridmgr.services.access import account_of, responsible_q
 from gridmgr.services.cases import STEPS, step_label
 from gridmgr.validators import TextField
 
@@ -96,6 +97,9 @@ class IssueFilter(filters.FilterSet):
     overdue = filters.BooleanFilter(
         label=_("仅超期"), method="by_overdue", widget=forms.CheckboxInput
     )
+    mine = filters.BooleanFilter(
+        label=_("仅我负责的"), method="by_mine", widget=forms.CheckboxInput
+    )
     reported = filters.DateFromToRangeFilter(
         label=_("上报日期"),
         field_name="reported_at",
@@ -153,6 +157,16 @@ class IssueFilter(filters.FilterSet):
 
     def by_overdue(self, qs: QuerySet[Issue], name: str, value: bool | None) -> QuerySet[Issue]:
         return qs.filter(overdue_q(timezone.now())) if value else qs
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.account = account_of(self.request.user) if self.request is not None else None
+        if self.account is None or self.account.owner_id is None:
+            del self.filters["mine"]  # a role acting for no owner answers for no case
+
+    def by_mine(self, qs: QuerySet[Issue], name: str, value: bool | None) -> QuerySet[Issue]:
+        """The cases the user answers for: its zones', its own or its department's."""
+        return qs.filter(responsible_q(self.account)) if value else qs
 
     def by_sort(self, qs: QuerySet[Issue], name: str, value: str) -> QuerySet[Issue]:
         return qs.order_by(SORTS.get(value, SORTS["-reported"]), "-id")

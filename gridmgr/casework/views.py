@@ -43,6 +43,7 @@ from gridmgr.services.parties import responsible_parties
 from gridmgr.services.photos import PhotoError
 from gridmgr.services.status_palette import status_legend
 from gridmgr.services.timeline import timeline
+from gridmgr.web.pages import page_view
 
 PAGE_SIZE = 50
 GEOJSON = "application/geo+json"
@@ -68,10 +69,10 @@ def _map_context() -> dict[str, object]:
 
 
 def _filtered(request: HttpRequest) -> IssueFilter:
-    return IssueFilter(request.GET, queryset=visible_issues(request.user))
+    return IssueFilter(request.GET, queryset=visible_issues(request.user), request=request)
 
 
-@login_required
+@page_view("issues")
 @require_GET
 def issue_list(request: HttpRequest) -> HttpResponse:
     """The cases the user may see, filtered, sorted and 50 to a page."""
@@ -94,7 +95,7 @@ def issue_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@page_view("issues")
 @require_GET
 def issue_map(request: HttpRequest) -> HttpResponse:
     """The filtered cases as clustered markers over the district outline."""
@@ -120,7 +121,7 @@ def issue_points(request: HttpRequest) -> HttpResponse:
     return HttpResponse(text, content_type=GEOJSON)
 
 
-@login_required
+@page_view("issues")
 @require_GET
 def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything about a case, and forms for exactly the steps the user may take now."""

@@ -19,6 +19,7 @@ from gridmgr.coverage_web import analysis, jobs, page
 from gridmgr.errors import GridError, NotFoundError
 from gridmgr.i18n import local_message
 from gridmgr.services import basemaps
+from gridmgr.web.pages import page_view
 
 
 def _user_id(request: HttpRequest) -> int:
@@ -38,7 +39,7 @@ def _job_refused(error: jobs.ExportError) -> JsonResponse:
     return _refused(error, 404 if isinstance(error, jobs.JobNotFoundError) else 409)
 
 
-@login_required
+@page_view("coverage")
 @require_GET
 def coverage_page(request: HttpRequest) -> HttpResponse:
     """Coverage of a region (?region=CODE&layer=NAME): figures, tables, map, exports."""

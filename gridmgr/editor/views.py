@@ -31,6 +31,7 @@ from gridmgr.services.editor_preview import preview_draft
 from gridmgr.services.mapdata import BBox, parse_zoom
 from gridmgr.services.plans import preview_plan
 from gridmgr.services.zone_edits import ZoneAccessError
+from gridmgr.web.pages import page_view
 
 GEOJSON = "application/geo+json"
 
@@ -47,7 +48,7 @@ def _focus(request: HttpRequest) -> tuple[BBox | None, str]:
         return None, local_message(exc)
 
 
-@login_required
+@page_view("editor")
 def editor_page(request: HttpRequest) -> HttpResponse:
     """The editor of a draft plan's zones: ?plan=<plan id>&layer=<layer id>, and optionally
     &focus=w,s,e,n (the view) &piece=blind|overlap (the layer's pieces there are drawn)."""

@@ -20,6 +20,7 @@ from gridmgr.errors import GridError
 from gridmgr.models import Layer, Zone
 from gridmgr.services import basemaps, mapdata, mappanel
 from gridmgr.services.access import visible_issues
+from gridmgr.web.pages import page_view
 
 GEOJSON = "application/geo+json"
 MVT = "application/vnd.mapbox-vector-tile"
@@ -38,7 +39,7 @@ def _refused(error: GridError) -> JsonResponse:
     return JsonResponse({"error": error.zh, "error_en": error.en}, status=400)
 
 
-@login_required
+@page_view("map")
 def map_page(request: HttpRequest) -> HttpResponse:
     """The district map: layers, issues, coverage, search and the zone panel."""
     config = {**mapdata.page_config(), "basemap": basemaps.basemap()}

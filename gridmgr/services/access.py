@@ -46,26 +46,38 @@ def owned_zone_ids(account: Account) -> set[int]:
     return found
 
 
+def responsible_q(account: Account | None) -> Q:
+    """The issues an account answers for: its department's, or its zones' and its own."""
+    if account is None or account.owner_id is None:
+        return Q(pk__in=[])
+    if account.role == AccountRole.DEPARTMENT:
+        return Q(department_id=account.owner_id)
+    # The units of the zones owned now, under every plan version: a redraw that keeps a code
+    # keeps its earlier cases in sight, as an ownership change within one plan does.
+    zones = owned_zone_ids(account)
+    return routed_to_units(zones) | Q(owner_id=account.owner_id)
+
+
+def sees_every_issue(account: Account | None) -> bool:
+    """Whether the account's role oversees the whole district's issues."""
+    return account is not None and account.role in (
+        AccountRole.COMMAND_CENTRE,
+        AccountRole.INSPECTOR,
+        AccountRole.VIEWER,
+        AccountRole.LINKED_LEADER,
+        AccountRole.SECTOR_LEAD,
+    )
+
+
 def visible_issues(user: AbstractBaseUser | AnonymousUser | None) -> QuerySet[Issue]:
     """The issues a user may see."""
     account = account_of(user)
     issues = Issue.objects.all()
     if account is None:
         return issues.none()
-    if account.role in (
-        AccountRole.COMMAND_CENTRE,
-        AccountRole.INSPECTOR,
-        AccountRole.VIEWER,
-        AccountRole.LINKED_LEADER,
-        AccountRole.SECTOR_LEAD,
-    ):
+    if sees_every_issue(account):
         return issues
-    if account.role == AccountRole.DEPARTMENT:
-        return issues.filter(department_id=account.owner_id)
-    # The units of the zones owned now, under every plan version: a redraw that keeps a code
-    # keeps its earlier cases in sight, as an ownership change within one plan does.
-    zones = owned_zone_ids(account)
-    return issues.filter(routed_to_units(zones) | Q(owner_id=account.owner_id))
+    return issues.filter(responsible_q(account))
 
 
 def may_handle(account: Account | None, issue: Issue) -> bool:
@@ -86,10 +98,15 @@ def may_handle(account: Account | None, issue: Issue) -> bool:
     return Receipt.objects.filter(set_id=issue.receipt_set, zone_id__in=zones).exists()
 
 
+def may_edit_zones(account: Account | None) -> bool:
+    """Whether the account's role edits zones at all (the centre, and sector leads)."""
+    return is_centre(account) or (account is not None and account.role == AccountRole.SECTOR_LEAD)
+
+
 def may_edit_zone(account: Account | None, zone: Zone) -> bool:
     """Centre edits everything; a sector lead edits inside its own sector only."""
     if is_centre(account):
         return True
-    if account is None or account.role != AccountRole.SECTOR_LEAD:
+    if account is None or not may_edit_zones(account):
         return False
     return zone.pk in owned_zone_ids(account)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 from urllib.parse import urlencode
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.translation import gettext
@@ -15,6 +14,7 @@ from gridmgr.services import scores
 from gridmgr.services.scores_xlsx import scores_xlsx
 from gridmgr.web.charts import measure_charts, show
 from gridmgr.web.forms import ScoreForm
+from gridmgr.web.pages import page_view
 
 TOP_N = 10
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -41,7 +41,7 @@ def _table(rows: list[scores.ScoreRow]) -> list[tuple[scores.ScoreRow, str, list
     ]
 
 
-@login_required
+@page_view("scores")
 def scores_page(request: HttpRequest) -> HttpResponse:
     """The scoreboard of one unit type for a period: table, a chart per measure, download."""
     form = ScoreForm(request.GET)
@@ -68,7 +68,7 @@ def scores_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@page_view("scores")
 def scores_download(request: HttpRequest) -> HttpResponse:
     """The scoreboard as .xlsx: the chosen unit type, or all of them with unit=all."""
     form = ScoreForm(request.GET, allow_all=True)

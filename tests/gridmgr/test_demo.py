@@ -154,13 +154,13 @@ class TestLoadedDemo:
         assert "leaflet/leaflet.js" in html
         assert "分派回执" in html  # the routing receipt
 
-    def test_home_page_summarises_the_demo_district(self, client: Client) -> None:
-        response = client.get("/")
+    def test_overview_summarises_the_demo_district(self, admin_client: Client) -> None:
+        response = admin_client.get("/overview/")
         assert response.status_code == 200
         page = response.content.decode()
         assert "东城区" in page and "Dongcheng" not in page  # Chinese only, until switched
-        client.cookies["django_language"] = "en"
-        assert "Dongcheng" in client.get("/").content.decode()
+        admin_client.cookies["django_language"] = "en"
+        assert "Dongcheng" in admin_client.get("/overview/").content.decode()
         assert "2026年东城区网格方案" in page
         assert "/admin/" in page
 
@@ -179,8 +179,8 @@ def test_load_demo_refuses_a_database_with_other_data() -> None:
         call_command("load_demo", "--commit", stdout=StringIO(), stderr=StringIO())
 
 
-def test_home_page_renders_without_any_data(client: Client) -> None:
-    response = client.get("/")
+def test_overview_renders_without_any_data(admin_client: Client) -> None:
+    response = admin_client.get("/overview/")
     assert response.status_code == 200
     assert "load_demo" in response.content.decode()
 

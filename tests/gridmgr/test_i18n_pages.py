@@ -128,7 +128,7 @@ def site(world: World, people: People) -> Iterator[dict[str, str]]:
     march = "start=2026-03-01&end=2026-03-31"
     draft = draft_from_active("2027 草稿", [world.grid], people.centre)
     yield {
-        "home": "/",
+        "overview": "/overview/",
         "login": "/accounts/login/",
         "password": "/accounts/password_change/",
         "map": "/map/",
@@ -155,7 +155,7 @@ def get(client: Client, url: str) -> str:
 
 # Labels each page shows in Chinese and, in English, their translation.
 LABELS = {
-    "home": [("行政区划", "Regions"), ("网格方案", "Zone plans"), ("生效区域", "Active zones")],
+    "overview": [("行政区划", "Regions"), ("网格方案", "Zone plans"), ("生效区域", "Active zones")],
     "login": [("用户名", "Username"), ("密码", "Password"), ("登录", "Log in")],
     "password": [("原密码", "Old password"), ("确认新密码", "Confirm the new password")],
     "map": [("图层", "Layers"), ("行政区划", "Regions"), ("盲区", "Blind spots")],
@@ -179,7 +179,7 @@ LABELS = {
     ],
 }
 # Pages a citizen reaches without logging in.
-PUBLIC = {"home", "login", "report", "track"}
+PUBLIC = {"login", "report", "track"}
 
 
 def client_for(page: str, people: People, language: str | None) -> Client:
