@@ -182,7 +182,7 @@ def test_load_demo_refuses_a_database_with_other_data() -> None:
 def test_overview_renders_without_any_data(admin_client: Client) -> None:
     response = admin_client.get("/overview/")
     assert response.status_code == 200
-    assert "load_demo" in response.content.decode()
+    assert "系统管理员导入区划与网格" in response.content.decode()
 
 
 @pytest.mark.usefixtures("demo")
