@@ -10,7 +10,7 @@ from django.test import Client
 def test_the_redoc_page_loads_a_script_that_names_no_cdn(client: Client) -> None:
     page = client.get("/api/redoc/").content.decode()
     scripts = re.findall(r'<script src="([^"]+)"', page)
-    assert scripts == ["/api/redoc/redoc.standalone.js"]
+    assert scripts == ["/api/redoc/redoc.standalone.js", "/static/gridmgr/topbar.js"]
     assert "https://" not in page
     bundle = client.get(scripts[0])
     assert bundle.status_code == 200 and bundle["Content-Type"].startswith("text/javascript")
