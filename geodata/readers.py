@@ -3,7 +3,7 @@
 import contextlib
 import re
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -227,6 +227,19 @@ def _column_values(column: np.ndarray) -> list[Any]:
     return values
 
 
+@contextlib.contextmanager
+def _one_layer(path: Path, max_features: int | None = None) -> Iterator[Path]:
+    """The file to read as one layer: path, or for KML a flat copy of all its folders."""
+    if path.suffix.lower() != ".kml":
+        yield path
+        return
+    # GDAL knows KML by its suffix: the flattened copy goes to a file named so.
+    with tempfile.NamedTemporaryFile(suffix=".kml") as flat:
+        flat.write(flat_kml(path, max_features))
+        flat.flush()
+        yield Path(flat.name)
+
+
 # GEOS refuses a geometry whose coordinates are NaN (its rings never close) or otherwise broken.
 _UNREADABLE = (
     "几何无法读取：坐标含非数值（NaN）或环未闭合",
@@ -252,14 +265,7 @@ def read_features(
     check_system(coord_sys)
     if srid is not None:
         check_srid(srid)
-    with contextlib.ExitStack() as stack:
-        source = path
-        if path.suffix.lower() == ".kml":
-            # GDAL knows KML by its suffix: the flattened copy goes to a file named so.
-            flat = stack.enter_context(tempfile.NamedTemporaryFile(suffix=".kml"))
-            flat.write(flat_kml(path, max_features))
-            flat.flush()
-            source = Path(flat.name)
+    with _one_layer(path, max_features) as source:
         meta, wkb, fields = _read_layer(path, 0, _encodings(path, encoding), source)
     layer_srid = srid or _file_srid(meta["crs"], path.name)
     with np.errstate(invalid="ignore"):  # NaN coordinates: their rows are named below
@@ -375,7 +381,9 @@ def read_point_table(
     if plain is not None:
         columns, parse, wkb, crs = plain.columns, plain.numbers, None, None
     else:
-        meta, wkb, fields = _read_layer(path, 0, _encodings(path, None), read_geometry=not is_csv)
+        with _one_layer(path) as source:
+            encodings = _encodings(path, None)
+            meta, wkb, fields = _read_layer(path, 0, encodings, source, read_geometry=not is_csv)
         columns = {str(name): column for name, column in zip(meta["fields"], fields, strict=True)}
         crs = meta["crs"]
     table_srid = check_srid(srid) if srid is not None else _file_srid(crs, path.name)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from geodata.errors import InputLimitError
-from geodata.readers import read_features
+from geodata.readers import read_features, read_point_table
 
 
 def placemark(i: int) -> str:
@@ -60,3 +60,17 @@ def test_more_features_than_the_limit_are_refused_with_the_limit(tmp_path: Path)
         read_features(path, max_features=100)
     assert refused.value.zh == "many.kml：要素超过 100 个，请分批导入"
     assert refused.value.en == "many.kml: more than 100 features; import it in parts"
+
+
+def test_points_are_read_from_every_folder_not_only_the_first(tmp_path: Path) -> None:
+    folders = "".join(
+        f"<Folder><name>F{k}</name><Placemark><name>P{k}</name>"
+        f"<Point><coordinates>116.4{k},39.9{k}</coordinates></Point></Placemark></Folder>"
+        for k in range(3)
+    )
+    path = tmp_path / "points.kml"
+    head = '<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2">'
+    path.write_text(f"{head}<Document>{folders}</Document></kml>", encoding="utf-8")
+    table = read_point_table(path, lon_field="lon", lat_field="lat")
+    assert table.lon.round(6).tolist() == [116.40, 116.41, 116.42]
+    assert table.lat.round(6).tolist() == [39.90, 39.91, 39.92]
