@@ -14,6 +14,7 @@ from rest_framework_gis.fields import GeometryField
 
 from geodata.errors import GeoDataError
 from geodata.validate import polygonal
+from gridmgr.services.extent import require_in_district
 from gridmgr.services.imports import to_geos
 
 # The members a GeoJSON Feature may carry besides its properties.
@@ -94,6 +95,7 @@ class LonLatPolygonField(GeometryField):
             self.fail("invalid")
         try:
             shape, _ = polygonal(geom, ("区域范围", "zone boundary"))
+            require_in_district(shape, ("区域范围", "zone boundary"))
         except GeoDataError as exc:
             raise serializers.ValidationError(str(exc)) from None
         return to_geos(shape)

@@ -25,6 +25,7 @@ from geodata.validate import polygonal
 from gridmgr.errors import GridError, PlanError
 from gridmgr.models import Account, AccountRole, GridCode, Layer, Ownership, Plan, Region, Zone
 from gridmgr.services.access import account_of, is_centre
+from gridmgr.services.extent import require_in_district
 from gridmgr.services.grids import code12, next_sequence
 from gridmgr.services.imports import to_geos
 from gridmgr.services.zone_edits import (
@@ -214,8 +215,11 @@ def default_name(layer: Layer, code: str, geom: BaseGeometry) -> str:
 
 
 def as_area(geom: BaseGeometry) -> MultiPolygon:
-    """A drawn geometry as a valid MultiPolygon (refused with a bilingual message otherwise)."""
-    return polygonal(geom, ZONE_LABEL)[0]
+    """A drawn geometry as a valid MultiPolygon in the district (refused with a bilingual
+    message otherwise)."""
+    area = polygonal(geom, ZONE_LABEL)[0]
+    require_in_district(area, ZONE_LABEL)
+    return area
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ import shapely
 from django.conf import settings
 
 from geodata.measure import LocalProjection
+from gridmgr.errors import GridError
 from gridmgr.models import Region
 
 # No district spans this many degrees of longitude or latitude (~1,100 km); a polygon that
@@ -27,16 +28,28 @@ Placed = tuple[tuple[str, str], str, shapely.Geometry]  # (zh, en) label, code, 
 
 
 def misplaced(placed: Sequence[Placed], *, within_district: bool = True) -> list[str]:
-    """The bilingual refusal of each place too large, or (`within_district`) outside it.
+    """The bilingual refusal ("zh / en") of each place too large, or outside the district.
 
     The district itself is imported with `within_district=False`: there is nothing to check
     it against. Without a district yet, nothing is outside.
     """
-    errors = too_large(placed)
-    if not within_district:
-        return errors
-    sized = [p for p in placed if not _spans_too_far(p[2])]
-    return errors + outside_district(sized, district_area())
+    return [f"{zh} / {en}" for zh, en in _refusals(placed, within_district)]
+
+
+def require_in_district(geom: shapely.Geometry, label: tuple[str, str]) -> None:
+    """Refuse one place (a zone drawn in the editor or sent to the API) outside the district."""
+    refusals = _refusals([(label, "", geom)], within_district=True)
+    if refusals:
+        raise GridError(*refusals[0])
+
+
+def _refusals(placed: Sequence[Placed], within_district: bool) -> list[tuple[str, str]]:
+    large = [p for p in placed if _spans_too_far(p[2])]
+    refusals = [_too_large(label, code) for label, code, _ in large]
+    if within_district:
+        sized = [p for p in placed if not _spans_too_far(p[2])]
+        refusals += _outside(sized, district_area())
+    return refusals
 
 
 def district_area() -> shapely.Geometry | None:
@@ -54,41 +67,38 @@ def district_area() -> shapely.Geometry | None:
     return grown
 
 
-def too_large(placed: Sequence[Placed]) -> list[str]:
-    """The bilingual refusal of each place spanning more than MAX_SPAN_DEG."""
-    errors = []
-    for (zh, en), code, geom in placed:
-        if _spans_too_far(geom):
-            errors.append(
-                f"{zh}：代码 {code} 的范围跨越超过 {MAX_SPAN_DEG:g} 度，不可能是本区的一部分"
-                f" / {en}: code {code} spans more than {MAX_SPAN_DEG:g} degrees; "
-                "no district is that large"
-            )
-    return errors
-
-
 def _spans_too_far(geom: shapely.Geometry) -> bool:
     minx, miny, maxx, maxy = geom.bounds
     return bool(max(maxx - minx, maxy - miny) > MAX_SPAN_DEG)
 
 
-def outside_district(placed: Sequence[Placed], area: shapely.Geometry | None) -> list[str]:
-    """The bilingual refusal of each place not covered by the grown district `area`."""
+def _too_large(label: tuple[str, str], code: str) -> tuple[str, str]:
+    code_zh, code_en = (f"代码 {code} 的", f"code {code} ") if code else ("", "it ")
+    return (
+        f"{label[0]}：{code_zh}范围跨越超过 {MAX_SPAN_DEG:g} 度，不可能是本区的一部分",
+        f"{label[1]}: {code_en}spans more than {MAX_SPAN_DEG:g} degrees; no district is that large",
+    )
+
+
+def _outside(placed: Sequence[Placed], area: shapely.Geometry | None) -> list[tuple[str, str]]:
+    """The refusal of each place not covered by the grown district `area` (one vectorised test)."""
     if area is None or not placed:
         return []
-    geoms = np.array([geom for _, _, geom in placed], dtype=object)
-    covered = shapely.covers(area, geoms)
+    covered = shapely.covers(area, np.array([geom for _, _, geom in placed], dtype=object))
     tolerance = settings.GRIDMGR_DISTRICT_TOLERANCE_M
-    errors = []
+    refusals = []
     for ((zh, en), code, geom), inside in zip(placed, covered, strict=True):
         if inside:
             continue
+        code_zh, code_en = (f"代码 {code} ", f"code {code} ") if code else ("", "")
         hint_zh, hint_en = _crs_hint(geom)
-        errors.append(
-            f"{zh}：代码 {code} 超出本区边界 {tolerance:g} 米以外{hint_zh}"
-            f" / {en}: code {code} lies outside the district by more than {tolerance:g} m{hint_en}"
+        refusals.append(
+            (
+                f"{zh}：{code_zh}超出本区边界 {tolerance:g} 米以外{hint_zh}",
+                f"{en}: {code_en}lies outside the district by more than {tolerance:g} m{hint_en}",
+            )
         )
-    return errors
+    return refusals
 
 
 def _crs_hint(geom: shapely.Geometry) -> tuple[str, str]:

@@ -151,3 +151,32 @@ def test_a_whole_earth_district_is_refused(db: None, tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="code 110101 spans more than 10 degrees"):
         import_regions(write_geojson(tmp_path / "r.geojson", [("110101", earth)]), "district")
     assert not Region.objects.exists()
+
+
+# The same rule where zones are drawn (the editor) or sent (the API), not only imported.
+
+
+def test_a_zone_drawn_outside_the_district_is_refused_in_the_editor(world: World) -> None:
+    from gridmgr.errors import GridError
+    from gridmgr.services.editor import draw_zone
+    from tests.gridmgr.api_client import draft_with_zones
+
+    plan, _, _ = draft_with_zones(world)
+    far = shapely.affinity.translate(box(X0, Y0, X0 + D, Y0 + D), xoff=0.5)
+    before = Zone.objects.count()
+    with pytest.raises(GridError, match="zone boundary: lies outside the district by more than"):
+        draw_zone(None, plan, world.grid, far)
+    assert Zone.objects.count() == before
+
+
+def test_a_zone_sent_to_the_api_outside_the_district_is_a_400(world: World) -> None:
+    from tests.gridmgr.api_client import draft_with_zones, make_clients, url
+
+    plan, _, _ = draft_with_zones(world)
+    far = mapping(shapely.affinity.translate(box(X0, Y0, X0 + D, Y0 + D), xoff=0.5))
+    props = {"plan": plan.pk, "layer": world.grid.pk, "code": "FAR", "name": "FAR"}
+    body = {"type": "Feature", "geometry": far, "properties": props}
+    response = make_clients(world).centre.post(url("zone-list"), body, format="json")
+    assert response.status_code == 400, response.content
+    assert "lies outside the district" in str(response.json()["geom"])
+    assert not Zone.objects.filter(code="FAR").exists()
