@@ -113,6 +113,11 @@ def main(argv: list[str] | None = None) -> int:
     suite.bulk(results, world, loaded, main_grid, points, plan)
     print("== one issue at a time", flush=True)
     suite.single_issue(results, loaded, points, plan)
+    print("== readers", flush=True)
+    from bench import readers
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    readers.kml_folders(results, OUT)
     if plan.big_assign:
         print("== bulk assignment on the big grid", flush=True)
         swap_grid(loaded, world, big_grid)
