@@ -223,6 +223,13 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Every error with `detail`, `zh` and `en` (gridmgr/api/errors.py).
+    "EXCEPTION_HANDLER": "gridmgr.api.errors.handle",
+    "DEFAULT_PARSER_CLASSES": [
+        "gridmgr.api.parsers.CheckedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "gridmgr API",
@@ -238,6 +245,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # Several models have a `kind`; name the photo's, which two serializers share.
     "ENUM_NAME_OVERRIDES": {"PhotoKindEnum": "gridmgr.models.cases.Photo.Kind"},
+    # Every operation's error responses, in the API's one error shape.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "gridmgr.api.schema.add_error_responses",
+    ],
 }
 
 # --- Open311 GeoReport v2 (gridmgr/open311), shown in /open311/v2/discovery.{xml,json} ---

@@ -21,6 +21,9 @@ FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 # What no text may hold at all: the pages' form bodies are checked for it alone, so that their
 # forms can show the other characters as field errors.
 NUL = re.compile("\x00")
+# Years of a date a client sends: far enough out for any query, and a date range or period
+# around one is still a date Python can compute (its dates stop at year 9999).
+YEARS = (1900, 2999)
 
 
 def forbidden_character(text: str, forbidden: re.Pattern[str] = FORBIDDEN) -> str | None:

@@ -26,7 +26,7 @@ class IssueSerializer(GeoFeatureModelSerializer):
     category = serializers.SlugRelatedField(slug_field="code", read_only=True)
     category_name = serializers.CharField(source="category.name", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
-    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     zone_code = serializers.CharField(source="zone.code", read_only=True, allow_null=True)
     owner_name = serializers.CharField(source="owner.name", read_only=True, allow_null=True)
     department_name = serializers.CharField(

@@ -32,7 +32,7 @@ PRECISION = 7  # decimal degrees: about 1 cm
 
 class RegionSerializer(GeoFeatureModelSerializer):
     boundary = GeometryField(precision=PRECISION, read_only=True)
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Region
@@ -47,8 +47,10 @@ class LayerSerializer(serializers.ModelSerializer):
 
 
 class CategorySerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    department_name = serializers.CharField(source="department.name", read_only=True, default=None)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    department_name = serializers.CharField(
+        source="department.name", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Category
@@ -139,7 +141,7 @@ class ZoneSerializer(StrictFeatureMixin, GeoFeatureModelSerializer):
     parent = serializers.PrimaryKeyRelatedField(
         queryset=Zone.objects.all(), allow_null=True, required=False
     )
-    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     version = serializers.IntegerField(
         required=False,
         min_value=1,

@@ -20,7 +20,6 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -29,6 +28,7 @@ from rest_framework.views import APIView
 from gridmgr.api import errors, filters
 from gridmgr.api import serializers as s
 from gridmgr.api.pagination import GeoJsonPages, Pages
+from gridmgr.api.parsers import CheckedJSONParser
 from gridmgr.api.permissions import (
     REPORTERS,
     ZONE_EDITORS,
@@ -50,8 +50,8 @@ ERROR = inline_serializer(
     name="Error",
     fields={
         "detail": serializers.CharField(help_text="中文 / English"),
-        "zh": serializers.CharField(required=False),
-        "en": serializers.CharField(required=False),
+        "zh": serializers.CharField(),
+        "en": serializers.CharField(),
     },
 )
 CONFLICT = OpenApiResponse(ERROR, description="版本或状态冲突 / stale version or state")
@@ -62,11 +62,8 @@ class ApiMixin:
     """JSON in and out; token authentication first, so that no credentials get a 401."""
 
     authentication_classes = [TokenAuthentication, SessionAuthentication]
-    parser_classes = [JSONParser]
-    pagination_class = Pages
-
-    def get_exception_handler(self) -> Any:
-        return errors.handle
+    parser_classes = [CheckedJSONParser]
+    pagination_class: type[Pages] | None = Pages
 
 
 class RegionViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
@@ -221,9 +218,11 @@ class CoverageView(ApiMixin, APIView):
     """Coverage of a region by each layer's active zones: blind spots, overlaps (not stored)."""
 
     permission_classes = [IsAuthenticated]
+    pagination_class = None  # one report per layer: a short list, never paged
 
     @extend_schema(
-        parameters=[s.CoverageQuerySerializer], responses=s.CoverageSerializer(many=True)
+        parameters=[s.CoverageQuerySerializer],
+        responses={200: s.CoverageSerializer(many=True), 404: ERROR},
     )
     def get(self, request: Request) -> Response:
         query = s.CoverageQuerySerializer(data=request.query_params)
@@ -267,14 +266,11 @@ class MeView(ApiMixin, APIView):
 class TokenView(ObtainAuthToken):
     """Exchange a username and password for the API token (`Authorization: Token <key>`)."""
 
-    def get_exception_handler(self) -> Any:
-        return errors.handle
-
     @extend_schema(
         request=s.TokenRequestSerializer,
         responses={
             200: s.TokenSerializer,
-            400: OpenApiResponse(description="wrong credentials"),
+            400: OpenApiResponse(ERROR, description="wrong credentials"),
             429: OpenApiResponse(
                 ERROR, description="too many failed logins: locked out for a while"
             ),

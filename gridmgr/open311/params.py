@@ -19,7 +19,7 @@ from django.utils import timezone
 from geodata.coords import COORD_SYSTEMS
 from gridmgr.models import Issue
 from gridmgr.open311.errors import InvalidRequest
-from gridmgr.validators import first_refusal
+from gridmgr.validators import YEARS, first_refusal
 
 # Limits of the specification (description) and of the Issue fields the values go into.
 DESCRIPTION_MAX = 4000
@@ -31,9 +31,7 @@ IDEMPOTENCY_KEY_MAX = 64
 # "the range defaults to most recent 90 days" and "may not span more than 90 days".
 MAX_SPAN = dt.timedelta(days=90)
 STATUSES = ("open", "closed")
-# Years of a start_date or end_date: far enough out for any query, and 90 days from either end
-# is still a datetime (Python's stop at year 9999) in every time zone.
-YEARS = (1900, 2999)
+
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 

@@ -21,5 +21,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
         r"^v2/requests/" + ID.format("request_id") + FORMAT, views.request_detail, name="request"
     ),
     re_path(r"^v2/tokens/" + ID.format("token") + FORMAT, views.token, name="token"),
+    re_path(r"^v2/openapi\.json$", views.openapi, name="openapi"),
     re_path(r"^v2/", views.not_found),
 ]

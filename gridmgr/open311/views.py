@@ -6,16 +6,18 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET
 
 from geodata.errors import GeoDataError
 from gridmgr.errors import NotFoundError, UnknownCategoryError
 from gridmgr.open311 import georeport, keys, params
 from gridmgr.open311.errors import InvalidRequest, Open311Error
 from gridmgr.open311.formats import errors, render
+from gridmgr.open311.openapi import document as openapi_document
 
 View = Callable[..., HttpResponse]
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -94,6 +96,12 @@ def request_detail(request: HttpRequest, fmt: str, request_id: str) -> HttpRespo
 @georeport_view("GET")
 def token(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
     return render("service_requests", georeport.token_lookup(token), fmt)
+
+
+@require_GET
+def openapi(request: HttpRequest) -> JsonResponse:
+    """The OpenAPI 3 description of the JSON resources (gridmgr.open311.openapi)."""
+    return JsonResponse(openapi_document(), json_dumps_params={"ensure_ascii": False})
 
 
 @csrf_exempt

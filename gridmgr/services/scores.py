@@ -50,6 +50,7 @@ from gridmgr.errors import GridError
 from gridmgr.i18n import local_label
 from gridmgr.models import Issue, Layer
 from gridmgr.services.lineage import Lineage, lineages
+from gridmgr.validators import YEARS  # a scoreboard of year 1 or 9999 is a typing error
 
 
 class ScoreError(GridError):
@@ -200,10 +201,6 @@ def unit_layer(unit: str) -> Layer | None:
         grids = Layer.objects.filter(is_unit_grid=True).order_by("-rank", "name")
         return grids.first() or Layer.objects.filter(owner_role=role).order_by("-rank").first()
     return Layer.objects.filter(owner_role=role).order_by("rank", "name").first()
-
-
-# Years a period may span: a scoreboard of year 1 or 9999 is a typing error, not a question.
-YEARS = (1900, 2999)
 
 
 def check_period(start: dt.date, end: dt.date) -> None:
