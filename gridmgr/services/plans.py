@@ -175,11 +175,19 @@ def _switch(plan: Plan, layer_ids: list[int]) -> None:
 
 
 # A station names a zone row: it follows its package area's code (the unit) into the new plan.
+# Driven from the stations, each looked up by its zone's (layer, code) index: a join of the zone
+# table with itself, planned on stale statistics after a large activation, took minutes.
 _FOLLOW_CODES_SQL = """
-UPDATE gridmgr_station s SET package_area_id = n.id
-FROM gridmgr_zone o, gridmgr_zone n
-WHERE o.id = s.package_area_id AND n.plan_id = %s AND n.layer_id = o.layer_id
-  AND n.code = o.code AND n.id <> o.id
+UPDATE gridmgr_station s SET package_area_id = moved.id
+FROM (
+  SELECT st.id AS station, (
+    SELECT n.id FROM gridmgr_zone o
+    JOIN gridmgr_zone n ON n.layer_id = o.layer_id AND n.code = o.code
+    WHERE o.id = st.package_area_id AND n.plan_id = %s AND n.id <> o.id
+    ORDER BY n.id LIMIT 1) AS id
+  FROM gridmgr_station st WHERE st.package_area_id IS NOT NULL
+) moved
+WHERE moved.station = s.id AND moved.id IS NOT NULL
 """
 
 
