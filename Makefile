@@ -3,7 +3,7 @@ PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test lint db-stop bench demo
+.PHONY: setup run test test-fast lint db-stop bench demo
 
 setup:
 	@bash .ci/setup.sh
@@ -25,6 +25,11 @@ lint: setup
 
 test: lint
 	$(PY) -m pytest -q -p no:cacheprovider
+
+# The developer's loop: everything but the `slow` tests (demo, browsers, gunicorn, big fixtures),
+# on every core (pytest-xdist; pytest-django gives each worker its own test database).
+test-fast:
+	$(PY) -m pytest -q -p no:cacheprovider -m "not slow" -n auto --dist loadfile
 
 bench: setup
 	$(PY) -m bench.run

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import multiprocessing
-import time
 
 from bench import loadgen
 from bench.intake_server import free_port
+from tests.waiting import listening, until
 
 
 def test_both_loops_get_every_answer_from_a_keep_alive_server() -> None:
@@ -16,7 +16,7 @@ def test_both_loops_get_every_answer_from_a_keep_alive_server() -> None:
     )
     child.start()
     try:
-        time.sleep(1.0)
+        until(lambda: listening(port), f"the trivial server on port {port}")
         raw = loadgen.form_post("/x", loadgen.LOCALHOST, b"a=1", {"Idempotency-Key": "k"})
         requests = [loadgen.Request(f"k{i}", raw) for i in range(200)]
         closed = loadgen.closed_loop(port, requests, 4, 5.0)

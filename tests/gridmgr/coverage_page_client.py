@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,8 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import Client
 from pytest_django.fixtures import Settings
+
+from tests.waiting import until
 
 PAGE = "/coverage/"
 EXPORT = "/coverage/export/"
@@ -54,15 +55,14 @@ def start(client: Client, region: str, fmt: str, layer: str = "") -> dict[str, A
 
 def wait_for(client: Client, status_url: str, timeout_s: float = 90.0) -> dict[str, Any]:
     """Poll a job's status until it is done or failed."""
-    deadline = time.monotonic() + timeout_s
-    while True:
+
+    def finished() -> dict[str, Any] | None:
         response = client.get(status_url)
         assert response.status_code == 200, response.content[:300]
         status: dict[str, Any] = json.loads(response.content)
-        if status["state"] in ("done", "failed"):
-            return status
-        assert time.monotonic() < deadline, f"export still {status['state']} after {timeout_s} s"
-        time.sleep(0.1)
+        return status if status["state"] in ("done", "failed") else None
+
+    return until(finished, f"the export at {status_url} to finish", timeout_s, every_s=0.1)
 
 
 def download(client: Client, status: dict[str, Any]) -> tuple[bytes, str, str]:

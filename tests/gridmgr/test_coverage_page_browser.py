@@ -117,7 +117,8 @@ def test_clicking_a_blind_spot_zooms_the_inline_map(page: Page) -> None:
     bbox = [float(v) for v in row.get_attribute("data-bbox").strip("[]").split(",")]  # type: ignore[union-attr]
     row.locator("td").first.click()
     page.wait_for_function(f"{BOUNDS} !== '{before}'")
-    page.wait_for_timeout(400)  # the zoom animation
+    # The end of the zoom animation (Leaflet marks its map pane while one runs).
+    page.wait_for_function("() => !document.querySelector('.leaflet-zoom-anim')")
     west, south, east, north = (float(v) for v in page.evaluate(BOUNDS).split(","))
     b_west, b_south, b_east, b_north = (float(v) for v in before.split(","))
     assert west <= bbox[0] and south <= bbox[1] and east >= bbox[2] and north >= bbox[3]

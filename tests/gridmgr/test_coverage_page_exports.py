@@ -32,6 +32,7 @@ from tests.gridmgr.coverage_page_client import (
     wait_for,
 )
 from tests.loop import People
+from tests.waiting import until
 from tests.world import World
 
 pytestmark = pytest.mark.usefixtures(fresh_cache.__name__, export_dir.__name__)
@@ -225,7 +226,5 @@ def test_a_job_runs_in_a_worker_thread_and_closes_its_connection(
     assert on_disk["user"] == people.centre.pk
     body, _, _ = download(client, status)
     assert openpyxl.load_workbook(io.BytesIO(body)).sheetnames[0] == "汇总 Summary"
-    deadline = time.monotonic() + 10
-    while open_connections() > before and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert open_connections() == before  # the worker thread closed its database connection
+    # The worker thread closed its database connection.
+    until(lambda: open_connections() == before, "the export thread to close its connection", 10)

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import Count
 from django.test import Client, override_settings
 from django.utils import timezone
+from pytest_django.fixtures import Settings
 
 from gridmgr.models import (
     Account,
@@ -39,16 +39,19 @@ from gridmgr.services.parties import escalation_chain
 from gridmgr.services.scores import scoreboard
 from gridmgr.services.workcal import Calendar, category_limit, due_time, working_periods
 
-pytestmark = pytest.mark.django_db
+# One load of the demo (~20 s of load_demo, more on a busy machine) serves every test of the
+# module; each test runs in its own savepoint inside it, so none sees another's writes. The tests
+# of an empty database are in test_demo_empty_database.py.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 TABLES = (Region, Layer, Zone, GridCode, Owner, Ownership, Station, Issue, Routing)
 
 
-@pytest.fixture(scope="class")
+@pytest.fixture(scope="module")
 def demo(
     django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    """The demo, loaded once for the class below and rolled back after it (a load takes ~20 s).
+    """The demo, loaded once for the module and rolled back after it.
 
     Its evidence photos are written to a temporary media folder.
     """
@@ -165,29 +168,15 @@ class TestLoadedDemo:
         assert "/admin/" in page
 
 
-def test_load_demo_once_leaves_a_database_with_other_data_alone() -> None:
-    Layer.objects.create(name="其他图层", name_en="Other layer")
-    out = StringIO()
-    call_command("load_demo", "--commit", "--once", stdout=out)
-    assert "holds other data" in out.getvalue()
-    assert not Region.objects.exists()
-
-
-def test_load_demo_refuses_a_database_with_other_data() -> None:
-    Layer.objects.create(name="其他图层", name_en="Other layer")
-    with pytest.raises(CommandError, match="empty"):
-        call_command("load_demo", "--commit", stdout=StringIO(), stderr=StringIO())
-
-
-def test_overview_renders_without_any_data(admin_client: Client) -> None:
-    response = admin_client.get("/overview/")
-    assert response.status_code == 200
-    assert "系统管理员导入区划与网格" in response.content.decode()
-
-
 @pytest.mark.usefixtures("demo")
 class TestDemoAccounts:
     """One demo login per role, each acting as a real owner."""
+
+    @pytest.fixture(autouse=True)
+    def quick_hashing(self, settings: Settings) -> None:
+        # demo_admin sets a password per role: ~1 s each with the production hasher; what these
+        # tests check (accounts, owners, a usable password) does not depend on the hasher.
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
     def test_demo_admin_creates_one_account_per_role_with_real_owners(self) -> None:
         from gridmgr.models import Account, AccountRole

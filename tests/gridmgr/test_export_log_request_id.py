@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -13,6 +12,7 @@ from pytest_django.fixtures import Settings
 
 from gridmgr.coverage_web import jobs
 from gridmgr.logs import request_id
+from tests.waiting import until
 
 
 def test_a_failed_background_export_is_logged_under_the_starting_request_id(
@@ -35,10 +35,7 @@ def test_a_failed_background_export_is_logged_under_the_starting_request_id(
     finally:
         request_id.reset(token)
     state_file = tmp_path / status["id"] / "status.json"
-    for _ in range(100):
-        if json.loads(state_file.read_text())["state"] == "failed":
-            break
-        time.sleep(0.05)
+    until(lambda: json.loads(state_file.read_text())["state"] == "failed", "the export to fail", 10)
     err = capsys.readouterr().err
     line = next(ln for ln in err.splitlines() if f"coverage export {status['id']} failed" in ln)
     assert "[req-export-7]" in line

@@ -6,12 +6,13 @@ import os
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 from django.db import connection
+
+from tests.waiting import listening, until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,15 +33,10 @@ def test_gunicorn_with_the_project_settings_serves_the_login_page() -> None:
     cmd = [sys.executable, "-m", "gunicorn", "gridmgr.wsgi", "--config", "python:gridmgr.gunicorn"]
     server = subprocess.Popen(cmd, cwd=ROOT, env=env, stderr=subprocess.PIPE)
     try:
-        body = b""
-        for _ in range(100):
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/") as r:
-                    assert r.status == 200
-                    body = r.read()
-                    break
-            except OSError:
-                time.sleep(0.2)
+        until(lambda: listening(port) or server.poll() is not None, "gunicorn to listen", 20)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/") as r:
+            assert r.status == 200
+            body = r.read()
         assert "登录".encode() in body
     finally:
         server.terminate()

@@ -10,7 +10,6 @@ import secrets
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -20,6 +19,8 @@ from typing import Any
 
 import pytest
 from django.db import connection
+
+from tests.waiting import listening, until
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRETS = ("secret-session-8c1f", "203.0.113.77", "key-secret-456")
@@ -91,16 +92,10 @@ def serve_until_error(port: int, dsn: str) -> tuple[int, dict[str, str], bytes, 
     server = subprocess.Popen(cmd, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
     try:
         url = f"http://127.0.0.1:{port}/open311/v2/services.json?api_key={SECRETS[2]}"
-        for _ in range(150):
-            try:
-                status, headers, body = get(url)
-                break
-            except OSError:
-                time.sleep(0.2)
-        for _ in range(100):  # the event leaves in the SDK's background thread
-            if sentry_events():
-                break
-            time.sleep(0.1)
+        until(lambda: listening(port) or server.poll() is not None, "gunicorn to listen", 30)
+        status, headers, body = get(url)
+        # The event leaves in the SDK's background thread.
+        until(sentry_events, "the Sentry event", 10)
     finally:
         server.terminate()
         _out, err = server.communicate(timeout=30)

@@ -72,8 +72,8 @@ def switch(page: Page, label: str) -> None:
 
 
 def open_panel(page: Page, lon: float, lat: float) -> str:
+    # Without animation moveend fires inside setView, where map.js starts its requests (busy()).
     page.evaluate(f"void window.gridmap.map.setView([{lat}, {lon}], 16, {{animate: false}})")
-    page.wait_for_timeout(100)
     page.wait_for_function(READY)
     box = page.locator("#map").bounding_box()
     assert box is not None

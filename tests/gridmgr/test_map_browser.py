@@ -19,6 +19,9 @@ from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
 READY = "() => window.gridmap && !window.gridmap.busy() && window.gridmap.zones.every(z => z.meta)"
 
+# Leaflet marks its map pane while a zoom animation runs.
+ZOOMED = "() => !document.querySelector('#map .leaflet-zoom-anim')"
+
 pytestmark = BROWSER_TEST
 
 
@@ -77,10 +80,11 @@ def click_at(page: Page, lon: float, lat: float) -> None:
 
 def open_panel(page: Page, cell: Target) -> None:
     """Zoom to the cell, click it and wait for its panel."""
+    # Without animation the view's moveend fires inside setView and map.js starts its requests
+    # there, so busy() already covers them.
     page.evaluate(
         f"void window.gridmap.map.setView([{cell.lat}, {cell.lon}], 16, {{animate: false}})"
     )
-    page.wait_for_timeout(100)
     page.wait_for_function(READY)
     click_at(page, cell.lon, cell.lat)
     page.wait_for_selector("#panel:not([hidden]) #panel-code")
@@ -122,7 +126,7 @@ def test_search_finds_a_grid_by_code(page: Page, targets: dict[str, Target]) -> 
     page.press("#search", "Enter")
     page.wait_for_function(f"document.querySelector('#panel-code')?.textContent === '{cell.code}'")
     page.wait_for_function("window.gridmap.map.getZoom() >= 16")
-    page.wait_for_timeout(500)  # the end of the zoom animation
+    page.wait_for_function(ZOOMED)
     page.wait_for_function(READY)
     page.screenshot(path=str(ARTIFACTS / "map_search.png"))
 
@@ -131,7 +135,7 @@ def test_on_a_phone_the_layers_are_a_drawer_and_the_panel_opens(
     page: Page, targets: dict[str, Target]
 ) -> None:
     page.set_viewport_size({"width": 390, "height": 800})
-    page.wait_for_timeout(200)
+    page.wait_for_selector("#side", state="hidden", timeout=5000)
     assert page.locator("#side").is_hidden()
     assert page.locator("#top .menu-toggle").is_visible()  # the way to every other page stays
     page.click("#drawer-toggle")

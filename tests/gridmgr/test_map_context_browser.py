@@ -25,10 +25,14 @@ pytestmark = BROWSER_TEST
 PHONE: dict[str, Any] = {"viewport": {"width": 390, "height": 844}, "is_mobile": True}
 
 LABELS = "[...document.querySelectorAll('#report-map .ctx-label')].map(e => e.textContent)"
+TILES = "[...document.querySelectorAll('#report-map img.leaflet-tile-loaded')]"
 
 
-def report_after_gps(live_server: Any, lon: float, lat: float, shot: str) -> tuple[Page, Any]:
-    """Open /report/ on a phone, press 'use my location' and wait for the map to settle."""
+def report_after_gps(
+    live_server: Any, lon: float, lat: float, shot: str, settled: str
+) -> tuple[Page, Any]:
+    """Open /report/ on a phone, press 'use my location' and wait for the map to have drawn
+    what `settled` (a script) says: its context or its tiles."""
     p = sync_playwright().start()
     browser = launch(p)
     fix = {"geolocation": {"longitude": lon, "latitude": lat}, "permissions": ["geolocation"]}
@@ -40,7 +44,7 @@ def report_after_gps(live_server: Any, lon: float, lat: float, shot: str) -> tup
     page.goto(f"{live_server.url}/report/")
     page.click("#gps")
     page.wait_for_function("document.getElementById('id_lon').value !== ''")
-    page.wait_for_timeout(600)  # the map's move ends, then the context or tiles load
+    page.wait_for_function(settled)
     page.screenshot(path=str(ARTIFACTS / shot))
     assert outside == []
     return page, (p, browser)
@@ -57,9 +61,9 @@ def test_with_no_base_map_the_gps_fix_shows_the_named_places_around_the_pin(
 ) -> None:
     lon, lat = spot(world, 2)  # inside a unit grid of 朝阳门 (S3)
     sector = Zone.objects.get(active=True, code="S3").name
-    page, handles = report_after_gps(live_server, lon, lat, "context_report_gps_phone.png")
+    shot = "context_report_gps_phone.png"
+    page, handles = report_after_gps(live_server, lon, lat, shot, f"{LABELS}.length > 0")
     try:
-        page.wait_for_function(f"{LABELS}.length > 0")
         labels = page.evaluate(LABELS)
         tiles = page.locator("#report-map img.leaflet-tile").count()
     finally:
@@ -82,15 +86,10 @@ def test_with_the_districts_mbtiles_file_the_map_draws_its_tiles(
     settings.GRIDMGR_MBTILES_PATH = str(write_mbtiles(tmp_path / "d.mbtiles", tiles=tiles))
     basemaps.mbtiles.cache_clear()
     lon, lat = spot(world, 2)
-    page, handles = report_after_gps(live_server, lon, lat, "context_report_mbtiles_phone.png")
+    shot = "context_report_mbtiles_phone.png"
+    page, handles = report_after_gps(live_server, lon, lat, shot, f"{TILES}.length > 0")
     try:
-        page.wait_for_function(
-            "[...document.querySelectorAll('#report-map img.leaflet-tile-loaded')].length > 0"
-        )
-        sources = page.evaluate(
-            "[...document.querySelectorAll('#report-map img.leaflet-tile-loaded')]"
-            ".map(i => [i.src, i.naturalWidth])"
-        )
+        sources = page.evaluate(f"{TILES}.map(i => [i.src, i.naturalWidth])")
         labels = page.evaluate(LABELS)
     finally:
         close(handles)

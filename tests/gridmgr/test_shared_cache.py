@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 from django.core.cache import cache
@@ -13,7 +12,18 @@ from gridmgr.models import Zone
 from gridmgr.services import mapdata
 from gridmgr.services.cached import computed_once, layer_key
 from tests.gridmgr.coverage_page_client import fresh_cache
+from tests.waiting import until
 from tests.world import World
+
+
+def waiting_for_a_lock() -> int:
+    """Sessions of this test database blocked on an advisory lock."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+            " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        )
+        return int(cur.fetchone()[0])
 
 
 @pytest.mark.django_db(transaction=True)
@@ -22,14 +32,17 @@ def test_concurrent_misses_compute_once_and_share_the_result() -> None:
     calls: list[int] = []
     answers: list[list[int]] = []
     errors: list[BaseException] = []
+    start = threading.Barrier(4)
 
     def slow() -> list[int]:
         calls.append(1)
-        time.sleep(0.5)
+        # Computes only once the three other threads have missed too and wait for the lock.
+        until(lambda: waiting_for_a_lock() >= 3, "the other threads to wait for the lock", 30)
         return [42]
 
     def worker() -> None:
         try:  # each thread has its own database connection, as a gunicorn worker would
+            start.wait(30)
             answers.append(computed_once("gridmgr:test:once", list, slow, 60))
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
