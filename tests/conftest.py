@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 from pytest_django.fixtures import Settings
 
 from gridmgr.models import Region
 from tests.loop import People, build_people
 from tests.world import World, build_boston, build_world
+
+
+@pytest.fixture(autouse=True)
+def default_language() -> Iterator[None]:
+    """Every test starts in the default language: a request in English leaves English active
+    in the thread (the middleware activates, nothing deactivates), which a later test that
+    renders an export directly would otherwise inherit."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
