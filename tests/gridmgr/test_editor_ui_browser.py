@@ -110,8 +110,12 @@ def test_read_only_plans_and_users_get_no_drawing_tools_and_are_told_why(
         active = browser.log_in("zhongxin", f"/editor/?plan={world.plan.pk}&layer={world.grid.pk}")
         draft_page = browser.log_in("wangge3", f"/editor/?plan={draft.pk}&layer={world.grid.pk}")
         for page, reason in ((active, "该方案不是草稿"), (draft_page, "您的账号只能查看区域")):
-            # The editor's script has decided on its tools: read-only, so none (editor.js).
-            page.wait_for_function("() => document.body.classList.contains('read-only')")
+            # The editor's script has set up its tools (none when read-only) and says why.
+            page.wait_for_function(
+                "([reason]) => window.gmeditor?.byId"
+                " && document.querySelector('#read-only')?.textContent.includes(reason)",
+                arg=[reason],
+            )
             assert page.locator(".leaflet-pm-toolbar").count() == 0
             assert not page.locator("#btn-split").is_visible()
             assert not page.locator("#btn-merge").is_visible()
