@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from gridmgr.errors import NotFoundError, PlanError
-from gridmgr.models import Issue, Layer, Plan, PlanActivation, Zone
+from gridmgr.models import Issue, Layer, Plan, PlanActivation, Station, Zone
 from gridmgr.services import receipts
 from gridmgr.services.bulk import BulkRouter, BulkRoutes, copy_table
 
@@ -174,26 +174,28 @@ def _switch(plan: Plan, layer_ids: list[int]) -> None:
             old.save(update_fields=["status"])
 
 
-# A station names a zone row: it follows its package area's code (the unit) into the new plan.
-# Driven from the stations, each looked up by its zone's (layer, code) index: a join of the zone
-# table with itself, planned on stale statistics after a large activation, took minutes.
-_FOLLOW_CODES_SQL = """
-UPDATE gridmgr_station s SET package_area_id = moved.id
-FROM (
-  SELECT st.id AS station, (
-    SELECT n.id FROM gridmgr_zone o
-    JOIN gridmgr_zone n ON n.layer_id = o.layer_id AND n.code = o.code
-    WHERE o.id = st.package_area_id AND n.plan_id = %s AND n.id <> o.id
-    ORDER BY n.id LIMIT 1) AS id
-  FROM gridmgr_station st WHERE st.package_area_id IS NOT NULL
-) moved
-WHERE moved.station = s.id AND moved.id IS NOT NULL
-"""
-
-
 def _follow_codes(plan: Plan) -> None:
-    with connection.cursor() as cur:
-        cur.execute(_FOLLOW_CODES_SQL, [plan.pk])
+    """Move each station to the zone of its package area's code (the unit) in the new plan.
+
+    Stations are few: the ORM looks them up, then the new plan's zones of their codes in one
+    scan. A single UPDATE joining the zone table with itself was planned on stale statistics
+    (a fresh database, a large activation) as a nested loop over all zones, and took minutes.
+    """
+    stations = list(
+        Station.objects.exclude(package_area=None)
+        .exclude(package_area__plan=plan)
+        .values_list("id", "package_area__layer_id", "package_area__code")
+    )
+    codes = {code for _, _, code in stations}
+    moved = {
+        (layer, code): zone
+        for zone, layer, code in Zone.objects.filter(plan=plan, code__in=codes).values_list(
+            "id", "layer_id", "code"
+        )
+    }
+    for station, layer, code in stations:
+        if (layer, code) in moved:
+            Station.objects.filter(pk=station).update(package_area_id=moved[(layer, code)])
 
 
 @transaction.atomic
