@@ -108,7 +108,8 @@ def _crs_hint(geom: shapely.Geometry) -> tuple[str, str]:
         return "", ""
     return (
         "（位于经纬度 0,0 附近：坐标像是经纬度，声明的坐标系（如 EPSG:3857）可能有误，"
-        "请检查文件的坐标系或 --srid）",
+        "请检查文件声明的坐标系）",
         " (it lies near lon 0, lat 0: its coordinates look like degrees, so the declared "
-        "coordinate system, e.g. EPSG:3857, may be wrong; check the file's CRS or --srid)",
+        "coordinate system, e.g. EPSG:3857, may be wrong; check the coordinate system the file "
+        "declares)",
     )
