@@ -39,6 +39,16 @@ def _refused(error: GridError) -> JsonResponse:
     return JsonResponse({"error": error.zh, "error_en": error.en}, status=400)
 
 
+def _in_view(request: HttpRequest, build: Callable[[mapdata.BBox, int], str]) -> HttpResponse:
+    """The GeoJSON `build` makes of the view ?bbox=w,s,e,n&zoom=Z, or why the view is refused."""
+    try:
+        bbox = mapdata.BBox.parse(request.GET.get("bbox"))
+        zoom = mapdata.parse_zoom(request.GET.get("zoom"))
+    except GridError as error:
+        return _refused(error)
+    return HttpResponse(build(bbox, zoom), content_type=GEOJSON)
+
+
 @page_view("map")
 def map_page(request: HttpRequest) -> HttpResponse:
     """The district map: layers, issues, coverage, search and the zone panel."""
@@ -50,12 +60,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
 @gzip_page
 def context_features(request: HttpRequest) -> HttpResponse:
     """Regions and zones around a view, named (public: the citizen's report map has no base map)."""
-    try:
-        bbox = mapdata.BBox.parse(request.GET.get("bbox"))
-        zoom = mapdata.parse_zoom(request.GET.get("zoom"))
-    except GridError as error:
-        return _refused(error)
-    return HttpResponse(basemaps.context_geojson(bbox, zoom), content_type=GEOJSON)
+    return _in_view(request, basemaps.context_geojson)
 
 
 @require_GET
@@ -77,12 +82,7 @@ def basemap_tile(request: HttpRequest, z: int, x: int, y: int) -> HttpResponse:
 def layer_features(request: HttpRequest, layer_id: int) -> HttpResponse:
     """Active zones of a layer in the view: ?bbox=minx,miny,maxx,maxy&zoom=Z."""
     layer = get_object_or_404(Layer, pk=layer_id)
-    try:
-        bbox = mapdata.BBox.parse(request.GET.get("bbox"))
-        zoom = mapdata.parse_zoom(request.GET.get("zoom"))
-    except GridError as error:
-        return _refused(error)
-    return HttpResponse(mapdata.layer_geojson(layer, bbox, zoom), content_type=GEOJSON)
+    return _in_view(request, lambda bbox, zoom: mapdata.layer_geojson(layer, bbox, zoom))
 
 
 @endpoint
@@ -99,12 +99,7 @@ def layer_tile(request: HttpRequest, layer_id: int, z: int, x: int, y: int) -> H
 @endpoint
 def region_features(request: HttpRequest) -> HttpResponse:
     """Administrative region outlines in the view: ?bbox=…&zoom=Z."""
-    try:
-        bbox = mapdata.BBox.parse(request.GET.get("bbox"))
-        zoom = mapdata.parse_zoom(request.GET.get("zoom"))
-    except GridError as error:
-        return _refused(error)
-    return HttpResponse(mapdata.region_geojson(bbox, zoom), content_type=GEOJSON)
+    return _in_view(request, mapdata.region_geojson)
 
 
 @endpoint
