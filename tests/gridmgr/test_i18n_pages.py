@@ -252,12 +252,20 @@ def test_the_switcher_sets_the_language_and_comes_back(db: None, client: Client)
     assert "市民上报" in client.get("/report/").content.decode()
 
 
-def test_the_api_still_answers_in_the_language_its_client_asks(db: None, client: Client) -> None:
-    """Machine clients keep Accept-Language (Django's own messages, e.g. of a refused login)."""
-    english = client.get("/api/issues/", HTTP_ACCEPT_LANGUAGE="en").json()
-    chinese = client.get("/api/issues/").json()
-    assert english["detail"] != chinese["detail"]
-    assert CJK.search(chinese["detail"]) and not CJK.search(english["detail"])
+def test_the_api_still_answers_in_the_language_its_client_asks(
+    people: People, client: Client
+) -> None:
+    """Machine clients keep Accept-Language for field messages; the error's summary carries
+    both languages (`detail` "中文 / English", `zh`, `en`) whatever they ask."""
+    client.force_login(people.centre)
+    bad = {"lon": "far", "lat": "away", "category": "0101"}
+    post = {"path": "/api/issues/", "data": bad, "content_type": "application/json"}
+    english = client.post(**post, HTTP_ACCEPT_LANGUAGE="en").json()
+    chinese = client.post(**post).json()
+    assert CJK.search(chinese["lon"][0]) and not CJK.search(english["lon"][0])
+    for body in (english, chinese):
+        assert body["detail"] == f"{body['zh']} / {body['en']}"
+        assert CJK.search(body["zh"]) and not CJK.search(body["en"])
 
 
 def test_the_javascript_catalogue_follows_the_language(db: None, client: Client) -> None:
