@@ -26,6 +26,14 @@ NUL = re.compile("\x00")
 YEARS = (1900, 2999)
 
 
+def years_refusal(*years: int) -> tuple[str, str] | None:
+    """Why dates of these years are refused (one is outside YEARS), in Chinese and English."""
+    first, last = YEARS
+    if all(first <= year <= last for year in years):
+        return None
+    return f"须在 {first} 至 {last} 年之间", f"must fall in the years {first} to {last}"
+
+
 def forbidden_character(text: str, forbidden: re.Pattern[str] = FORBIDDEN) -> str | None:
     """The first forbidden character of `text` as a reader names it (NUL, U+001B), or None."""
     found = forbidden.search(text)

@@ -20,7 +20,7 @@ from gridmgr.api.errors import STATUS_OF, bilingual
 from gridmgr.models import Zone
 from gridmgr.services.editor import EditorError
 from gridmgr.services.zone_edits import ZoneConflictError
-from gridmgr.validators import YEARS, first_refusal, strings
+from gridmgr.validators import first_refusal, strings, years_refusal
 
 View = Callable[..., HttpResponse]
 # Shown on every refused stale save, before the server's own words.
@@ -108,12 +108,8 @@ def day(data: Mapping[str, Any], key: str, default: dt.date) -> dt.date:
         raise EditorError(
             f"日期格式应为 YYYY-MM-DD：{value}", f"dates are YYYY-MM-DD: {value}"
         ) from None
-    first, last = YEARS
-    if not first <= found.year <= last:
-        raise EditorError(
-            f"日期须在 {first} 至 {last} 年之间：{value}",
-            f"dates must fall in the years {first} to {last}: {value}",
-        )
+    if why := years_refusal(found.year):
+        raise EditorError(f"日期{why[0]}：{value}", f"dates {why[1]}: {value}")
     return found
 
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 from geodata.coords import COORD_SYSTEMS
 from gridmgr.models import Issue
 from gridmgr.open311.errors import InvalidRequest
-from gridmgr.validators import YEARS, first_refusal
+from gridmgr.validators import first_refusal, years_refusal
 
 # Limits of the specification (description) and of the Issue fields the values go into.
 DESCRIPTION_MAX = 4000
@@ -234,12 +234,10 @@ def w3c_datetime(raw: str, name: str) -> dt.datetime:
 
 
 def within_years(moment: dt.datetime, name: str, raw: str) -> dt.datetime:
-    """The moment, if its year is within YEARS."""
-    first, last = YEARS
-    if not first <= moment.year <= last:
+    """The moment, if its year is within the accepted years."""
+    if why := years_refusal(moment.year):
         raise InvalidRequest(
-            f"{name} 超出范围（须在 {first} 至 {last} 年之间）：{raw!r}",
-            f"{name} is out of range (years {first} to {last}): {raw!r}",
+            f"{name} 超出范围（{why[0]}）：{raw!r}", f"{name} is out of range ({why[1]}): {raw!r}"
         )
     return moment
 

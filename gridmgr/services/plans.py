@@ -193,9 +193,14 @@ def _follow_codes(plan: Plan) -> None:
             "id", "layer_id", "code"
         )
     }
-    for station, layer, code in stations:
-        if (layer, code) in moved:
-            Station.objects.filter(pk=station).update(package_area_id=moved[(layer, code)])
+    Station.objects.bulk_update(
+        [
+            Station(pk=station, package_area_id=moved[(layer, code)])
+            for station, layer, code in stations
+            if (layer, code) in moved
+        ],
+        ["package_area"],
+    )
 
 
 @transaction.atomic

@@ -50,7 +50,7 @@ from gridmgr.errors import GridError
 from gridmgr.i18n import local_label
 from gridmgr.models import Issue, Layer
 from gridmgr.services.lineage import Lineage, lineages
-from gridmgr.validators import YEARS  # a scoreboard of year 1 or 9999 is a typing error
+from gridmgr.validators import years_refusal  # a scoreboard of year 9999 is a typing error
 
 
 class ScoreError(GridError):
@@ -204,16 +204,13 @@ def unit_layer(unit: str) -> Layer | None:
 
 
 def check_period(start: dt.date, end: dt.date) -> None:
-    """Refuse a period that ends before it starts or lies outside YEARS."""
+    """Refuse a period that ends before it starts or lies outside the accepted years."""
     if end < start:
         raise ScoreError(
             f"结束日期 {end} 早于开始日期 {start}", f"the end {end} is before the start {start}"
         )
-    if start.year < YEARS[0] or end.year > YEARS[1]:
-        raise ScoreError(
-            f"期间须在 {YEARS[0]} 至 {YEARS[1]} 年之间",
-            f"the period must lie in {YEARS[0]}–{YEARS[1]}",
-        )
+    if why := years_refusal(start.year, end.year):
+        raise ScoreError(f"期间{why[0]}", f"the period {why[1]}")
 
 
 def period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
