@@ -60,9 +60,9 @@ def reset_issues() -> None:
 def gridmgr_pipeline(path: Path) -> dict[str, float]:
     """What import_issues --commit does, step by step, timed: file → rows in PostGIS."""
     from geodata.readers import read_point_table
-    from gridmgr.services.bulk import BulkRouter
-    from gridmgr.services.categorymap import CategoryResolver
-    from gridmgr.services.intake import IssueBatch, import_batch
+    from gridmgr.routing.bulk import BulkRouter
+    from gridmgr.routing.categories import CategoryResolver
+    from gridmgr.routing.issue_import import IssueBatch, import_batch
 
     marks = [time.perf_counter()]
     timings: dict[str, float] = {}
@@ -94,7 +94,7 @@ def gridmgr_routing_only(points: Points) -> float:
 
     In the pipeline routing overlaps writing; this is its own cost, next to the raw lookups.
     """
-    from gridmgr.services.bulk import BulkRouter
+    from gridmgr.routing.bulk import BulkRouter
 
     start = time.perf_counter()
     BulkRouter().route(points.lon, points.lat)

@@ -32,9 +32,9 @@ def gridmgr_geodata(district: BaseGeometry, cells: NDArray[np.object_]) -> Figur
 
 
 def gridmgr_service(region_id: int, layer_id: int) -> Figures:
-    """gridmgr.services.coverage.analyse_layer: the report, read from PostGIS (nothing written)."""
+    """gridmgr.coverage.analysis.analyse_layer: the report, read from PostGIS (nothing written)."""
+    from gridmgr.coverage.analysis import analyse_layer
     from gridmgr.models import Layer, Region
-    from gridmgr.services.coverage import analyse_layer
 
     report = analyse_layer(Region.objects.get(pk=region_id), Layer.objects.get(pk=layer_id))
     return Figures(report.blind_m2, report.overlap_m2, len(report.blind), len(report.overlaps))

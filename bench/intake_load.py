@@ -75,9 +75,9 @@ def prepare(points: int, reuse: bool = False) -> Fixture:
     url = setup_database(reuse=reuse)
     from django.db import connection
 
+    from gridmgr.demo.load import demo_loaded, load_demo
     from gridmgr.models import Category, Layer
     from gridmgr.open311.keys import issue_key
-    from gridmgr.services.demo import demo_loaded, load_demo
 
     if not demo_loaded():
         load_demo()

@@ -68,7 +68,7 @@ def _ownerships(owners: NDArray, role: str, *, zones: NDArray) -> None:
 
 def _regions(world: World) -> tuple[Region, list[Region]]:
     area = areas_m2([world.district], world.proj)[0]
-    from gridmgr.services.imports import to_geos
+    from gridmgr.territory.imports import to_geos
 
     district = Region.objects.create(
         code=DISTRICT_CODE,

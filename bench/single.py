@@ -28,8 +28,8 @@ def report_issue_samples(
     lon: NDArray, lat: NDArray, category_code: str, warmup: int
 ) -> list[float]:
     """Seconds per report_issue call (after `warmup` untimed calls)."""
+    from gridmgr.casework.report import report_issue
     from gridmgr.models import Category
-    from gridmgr.services.issues import report_issue
 
     category = Category.objects.get(code=category_code)
 
@@ -42,7 +42,7 @@ def report_issue_samples(
 
 def route_point_samples(lon: NDArray, lat: NDArray, warmup: int) -> list[float]:
     """Seconds per route_point call: the lookup part of report_issue, nothing written."""
-    from gridmgr.services.routing import route_point
+    from gridmgr.routing.point import route_point
 
     _per_call(route_point, lon[:warmup], lat[:warmup])
     return _per_call(route_point, lon[warmup:], lat[warmup:])
@@ -67,8 +67,8 @@ def sql_share(lon: NDArray, lat: NDArray, category_code: str) -> dict[str, float
 
     BEGIN/COMMIT go through the connection, not a cursor: they count as outside SQL.
     """
+    from gridmgr.casework.report import report_issue
     from gridmgr.models import Category
-    from gridmgr.services.issues import report_issue
 
     category = Category.objects.get(code=category_code)
     inside: list[float] = []
@@ -100,8 +100,8 @@ def query_count(lon: float, lat: float, category_code: str) -> int:
     """How many SQL statements one report_issue sends."""
     from django.test.utils import CaptureQueriesContext
 
+    from gridmgr.casework.report import report_issue
     from gridmgr.models import Category
-    from gridmgr.services.issues import report_issue
 
     category = Category.objects.get(code=category_code)
     with CaptureQueriesContext(connection) as ctx:

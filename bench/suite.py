@@ -285,7 +285,7 @@ def _agreement(
     results: Results, section: str, loaded: Loaded, points: assign.Points, raw: np.ndarray
 ) -> None:
     """Share of points whose unit grid gridmgr and raw shapely agree on (untimed check)."""
-    from gridmgr.services.bulk import OVERLAP, BulkRouter
+    from gridmgr.routing.bulk import OVERLAP, BulkRouter
 
     routes = BulkRouter().route(points.lon, points.lat)
     grid_layer = [r for r in routes.layers if r.layer_id == loaded.layers["grid"].pk][0]

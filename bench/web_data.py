@@ -43,8 +43,8 @@ def dense_layer(cells: int) -> int:
     from django.test import override_settings
 
     from gridmgr.models import Layer, Plan, Region
-    from gridmgr.services.grids import generate_grid
-    from gridmgr.services.plans import activate_plan
+    from gridmgr.territory.grids import generate_grid
+    from gridmgr.territory.plans import activate_plan
 
     # All or nothing: a layer left without its cells would be taken as built by --reuse-db.
     with transaction.atomic():
@@ -93,9 +93,9 @@ def prepare(cells: int, reuse: bool = False, name: str = WEB_DB) -> Fixture:
     """The bench database (fresh unless `reuse` finds it built): demo, dense layer, a login."""
     started = time.perf_counter()
     url = setup_database(name, reuse=reuse)
+    from gridmgr.demo.accounts import ensure_demo_accounts
+    from gridmgr.demo.load import demo_loaded, load_demo
     from gridmgr.models import Layer
-    from gridmgr.services.demo import demo_loaded, load_demo
-    from gridmgr.services.demo_accounts import ensure_demo_accounts
 
     if not demo_loaded():
         load_demo()

@@ -59,7 +59,7 @@ def coverage_pdf(results: Results, code: str, name: str, path: Path, repeats: in
     """Median seconds of `repeats` runs; adds the row, with the PDF checked for the name."""
     # A fresh `manage.py coverage` process also imports WeasyPrint and friends: timed apart.
     start = time.perf_counter()
-    import gridmgr.services.coverage_exports  # noqa: F401
+    import gridmgr.coverage.exports  # noqa: F401
 
     imports_s = time.perf_counter() - start
     timed = [_run(code, path) for _ in range(repeats)]

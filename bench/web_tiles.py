@@ -74,7 +74,7 @@ def densest_tiles(layer_id: int, z: int, n: int) -> list[Tile]:
 
 
 def _params(layer_id: int, t: Tile) -> dict[str, float | int]:
-    from gridmgr.services.mapdata import MVT_BUFFER, MVT_EXTENT
+    from gridmgr.maps.data import MVT_BUFFER, MVT_EXTENT
 
     return {
         "layer": layer_id,
@@ -108,8 +108,8 @@ def time_tiles(layer_id: int, tiles: list[Tile], repeats: int) -> TileTimes:
     tile, both over Django's connection; one untimed call of each first."""
     from django.db import connection
 
+    from gridmgr.maps.data import tile
     from gridmgr.models import Layer
-    from gridmgr.services.mapdata import tile
 
     layer = Layer.objects.get(pk=layer_id)
     times = TileTimes([], [], {}, True)

@@ -28,7 +28,7 @@ from gridmgr.models import (
     Station,
     Zone,
 )
-from gridmgr.services.plans import activate_plan
+from gridmgr.territory.plans import activate_plan
 
 admin.site.site_header = gettext_lazy("gridmgr 网格化管理")
 admin.site.site_title = "gridmgr"

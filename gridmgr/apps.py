@@ -23,9 +23,9 @@ class GridmgrConfig(AppConfig):
         post_migrate.connect(create_cache_table, sender=self)
         from django.contrib.auth.signals import user_login_failed
 
-        from gridmgr.lockout import count_failure
-        from gridmgr.services.basemaps import check_basemap
+        from gridmgr.server.lockout import count_failure
+        from gridmgr.viewport.basemaps import check_basemap
 
-        user_login_failed.connect(count_failure, dispatch_uid="gridmgr.lockout")
+        user_login_failed.connect(count_failure, dispatch_uid="gridmgr.server.lockout")
 
         checks.register(check_basemap)

@@ -24,8 +24,8 @@ preload_app = True
 keepalive = 5
 timeout = 120  # a coverage export of a whole district runs in the background, not in a request
 # gunicorn's own lines go to standard error in the app's format (GRIDMGR_LOG_FORMAT), like the
-# app's; one access line per request comes from the app (gridmgr.request_id), with its id.
-logger_class = "gridmgr.logs.GunicornLogger"
+# app's; one access line per request comes from the app (gridmgr.server.request_id), with its id.
+logger_class = "gridmgr.server.logs.GunicornLogger"
 errorlog = "-"
 accesslog = None
 

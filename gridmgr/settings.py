@@ -15,7 +15,7 @@ from gridmgr.conf import (
     env_str,
     private_cluster_port,
 )
-from gridmgr.logs import config_from_env, init_sentry
+from gridmgr.server.logs import config_from_env, init_sentry
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -70,12 +70,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "gridmgr.request_id.RequestIdMiddleware",  # first: every response and log line has the id
-    "gridmgr.security_headers.CoopOverHttpsOnlyMiddleware",  # outside: sees Security's headers
+    "gridmgr.server.request_id.RequestIdMiddleware",  # first: every response and log line has the id
+    "gridmgr.server.security_headers.CoopOverHttpsOnlyMiddleware",  # outside: sees Security's headers
     "django.middleware.security.SecurityMiddleware",
-    "gridmgr.input_guard.RequestGuardMiddleware",  # no NUL, no oversized body reaches a view
+    "gridmgr.server.input_guard.RequestGuardMiddleware",  # no NUL, no oversized body reaches a view
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "gridmgr.middleware.LocaleMiddleware",  # Chinese unless the user chose English
+    "gridmgr.server.locale.LocaleMiddleware",  # Chinese unless the user chose English
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -87,7 +87,7 @@ MIDDLEWARE = [
 # --- login lockout (django-axes; README: configuration table) ---
 # The axes backend refuses a locked-out login before the password is even checked.
 AUTHENTICATION_BACKENDS = [
-    "gridmgr.lockout.AddressBackend",  # an address with no failures left (gridmgr/lockout.py)
+    "gridmgr.server.lockout.AddressBackend",  # an address with no failures left (gridmgr/server/lockout.py)
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -105,7 +105,7 @@ AXES_RESET_ON_SUCCESS = True
 GRIDMGR_LOGIN_ADDRESS_FAILURES_PER_HOUR = env_int("GRIDMGR_LOGIN_ADDRESS_FAILURES_PER_HOUR", 50)
 AXES_VERBOSE = False  # no start-up line on every manage.py command; lockouts are still logged
 # The login page again with a message in the user's language (not axes's bare text).
-AXES_LOCKOUT_CALLABLE = "gridmgr.lockout.lockout_response"
+AXES_LOCKOUT_CALLABLE = "gridmgr.server.lockout.lockout_response"
 
 ROOT_URLCONF = "gridmgr.urls"
 WSGI_APPLICATION = "gridmgr.wsgi.application"
@@ -121,7 +121,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "gridmgr.web.pages.top_bar",
+                "gridmgr.pages.top_bar",
             ],
         },
     },
@@ -152,7 +152,7 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 # Browser libraries (Leaflet, Geoman, …) installed by npm from package-lock.json, served locally.
 STATICFILES_DIRS = [("vendor", BASE_DIR / "node_modules")]
 LOGIN_URL = "/accounts/login/"
-# "/" sends each role to its work (gridmgr.web.pages.landing); a ?next= address comes first.
+# "/" sends each role to its work (gridmgr.pages.landing); a ?next= address comes first.
 LOGIN_REDIRECT_URL = "/"
 
 # The admin's map widget: django-leaflet serves Leaflet from its own static files (no CDN).
@@ -310,9 +310,9 @@ CACHES = {
     )
 }
 
-# --- logs and error reports (gridmgr/logs.py; README: Logs) ---
+# --- logs and error reports (gridmgr/server/logs.py; README: Logs) ---
 # Standard error, one line a record ("text", or "json" lines for a log collector), each with
-# the request id of gridmgr.request_id; server errors with their traceback.
+# the request id of gridmgr.server.request_id; server errors with their traceback.
 # GRIDMGR_LOG_FORMAT and GRIDMGR_LOG_LEVEL are read there, for gunicorn's own log as well.
 LOGGING = config_from_env()
 # Errors also go to the district's Sentry when it runs one; no personal data is sent.

@@ -19,11 +19,11 @@ urlpatterns = [
     path("api/", include("gridmgr.api.urls")),
     path("open311/", include("gridmgr.open311.urls")),
     path("map/", include("gridmgr.maps.urls")),
-    path("coverage/", include("gridmgr.coverage_web.urls")),
+    path("coverage/", include("gridmgr.coverage.urls")),
     path("editor/", include("gridmgr.editor.urls")),
-    path("", include("gridmgr.casework.urls")),
-    path("", include("gridmgr.web.urls")),
+    path("", include("gridmgr.casework.web.urls")),
+    path("", include("gridmgr.scores.urls")),
     *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
 ]
 # A server error shows the request id, in the format of the API, Open311 or the pages.
-handler500 = "gridmgr.request_id.server_error"
+handler500 = "gridmgr.server.request_id.server_error"

@@ -6,8 +6,8 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import cache_control
 
-from gridmgr.services import overview as summary
-from gridmgr.web.pages import landing, may_open, page_view
+from gridmgr import overview as summary
+from gridmgr.pages import landing, may_open, page_view
 
 
 def start(request: HttpRequest) -> HttpResponse:

@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.models import User
 from PIL import ExifTags, Image
 
+from gridmgr.casework.loop import apply, receive
 from gridmgr.models import Account, AccountRole, Category, Issue, Owner, Zone
-from gridmgr.services.cases import apply, receive
 from tests.world import World, full_cells, make_owner, own
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

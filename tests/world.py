@@ -28,9 +28,9 @@ from shapely.geometry import MultiPolygon, Polygon
 from geodata.measure import LocalProjection
 from geodata.readers import Feature, read_features
 from gridmgr.models import Category, Layer, Owner, Ownership, Plan, Region, Zone
-from gridmgr.services.grids import generate_grid
-from gridmgr.services.imports import import_regions, import_zones, to_geos, union_boundary
-from gridmgr.services.plans import activate_plan
+from gridmgr.territory.grids import generate_grid
+from gridmgr.territory.imports import import_regions, import_zones, to_geos, union_boundary
+from gridmgr.territory.plans import activate_plan
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 DONGCHENG = FIXTURES / "dongcheng" / "dongcheng_110101_subdistricts.geojson"

@@ -21,7 +21,7 @@ from rest_framework.views import exception_handler, set_rollback
 from geodata.errors import GeoDataError
 from gridmgr.errors import NotFoundError, PlanError
 from gridmgr.i18n import SEPARATOR
-from gridmgr.services.zone_edits import ZoneAccessError, ZoneConflictError
+from gridmgr.territory.zone_edits import ZoneAccessError, ZoneConflictError
 
 # First match wins; every other GeoDataError (bad coordinates, unknown category…) is a 400.
 STATUS_OF = (

@@ -14,8 +14,8 @@ from rest_framework_gis.fields import GeometryField
 
 from geodata.errors import GeoDataError
 from geodata.validate import polygonal
-from gridmgr.services.extent import require_in_district
-from gridmgr.services.imports import to_geos
+from gridmgr.territory.extent import require_in_district
+from gridmgr.territory.imports import to_geos
 
 # The members a GeoJSON Feature may carry besides its properties.
 FEATURE_KEYS = frozenset({"type", "id", "geometry", "properties", "bbox"})

@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework_gis.filters import InBBoxFilter
 
 from gridmgr.models import Category, Issue, Owner, Ownership, Region, Zone
-from gridmgr.services.lineage import routed_to_units
+from gridmgr.territory.lineage import routed_to_units
 
 BIGINT = 2**63 - 1
 

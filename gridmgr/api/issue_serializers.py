@@ -13,10 +13,10 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 from geodata.coords import COORD_SYSTEMS
 from gridmgr.api.fields import StrictMixin
 from gridmgr.api.serializers import PRECISION
+from gridmgr.casework.loop import STEPS, allowed_actions, duplicates_of
+from gridmgr.casework.report import find_category
 from gridmgr.errors import UnknownCategoryError
 from gridmgr.models import Category, Issue, Owner, Photo, Routing, Transition
-from gridmgr.services.cases import STEPS, allowed_actions, duplicates_of
-from gridmgr.services.issues import find_category
 
 
 class IssueSerializer(GeoFeatureModelSerializer):

@@ -32,18 +32,18 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from gridmgr.access import visible_issues
 from gridmgr.api import errors, filters
 from gridmgr.api import issue_serializers as s
 from gridmgr.api.pagination import GeoJsonPages
 from gridmgr.api.permissions import Reporters, account
 from gridmgr.api.views import CONFLICT, ERROR, ApiMixin
+from gridmgr.casework import timeline
+from gridmgr.casework.idempotency import Sender
+from gridmgr.casework.loop import STEPS, TransitionError, allowed_actions, apply, receive
+from gridmgr.casework.photo_rules import PhotoRefused, check_photo
+from gridmgr.casework.photos import add_photo
 from gridmgr.models import Issue
-from gridmgr.services import timeline
-from gridmgr.services.access import visible_issues
-from gridmgr.services.case_photos import PhotoRefused, check_photo
-from gridmgr.services.cases import STEPS, TransitionError, allowed_actions, apply, receive
-from gridmgr.services.idempotency import Sender
-from gridmgr.services.photos import add_photo
 
 IDEMPOTENCY = OpenApiParameter(
     "Idempotency-Key",

@@ -7,8 +7,8 @@ from typing import Any
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
+from gridmgr.access import account_of, is_centre
 from gridmgr.models import Account, AccountRole
-from gridmgr.services.access import account_of, is_centre
 
 # Roles that may report a problem: everyone with a role except the read-only viewer.
 REPORTERS = frozenset(AccountRole) - {AccountRole.VIEWER}

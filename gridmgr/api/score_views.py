@@ -1,4 +1,4 @@
-"""The evaluation scoreboard over the API: the rows of /scores/ as JSON (gridmgr.services.scores)."""
+"""The evaluation scoreboard over the API: the rows of /scores/ as JSON (gridmgr.scores.board)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from gridmgr.api.fields import StrictMixin
 from gridmgr.api.views import ApiMixin
-from gridmgr.services import scores
+from gridmgr.scores import board as scores
 
 DEFAULT_DAYS = 30  # as the page: the last 30 days
 

@@ -25,6 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from gridmgr.access import is_centre
 from gridmgr.api import errors, filters
 from gridmgr.api import serializers as s
 from gridmgr.api.pagination import GeoJsonPages, Pages
@@ -37,14 +38,13 @@ from gridmgr.api.permissions import (
     ZoneEditors,
     account,
 )
+from gridmgr.coverage.analysis import analyse
 from gridmgr.errors import NotFoundError
-from gridmgr.lockout import lockout_message, retry_after
 from gridmgr.models import Category, Layer, Owner, Ownership, Plan, Region, Station, Zone
-from gridmgr.services import plan_summary
-from gridmgr.services.access import is_centre
-from gridmgr.services.coverage import analyse
-from gridmgr.services.plans import preview_plan
-from gridmgr.services.zone_edits import change_zone, create_zone, delete_zone
+from gridmgr.server.lockout import lockout_message, retry_after
+from gridmgr.territory import plan_summary
+from gridmgr.territory.plans import preview_plan
+from gridmgr.territory.zone_edits import change_zone, create_zone, delete_zone
 
 ERROR = inline_serializer(
     name="Error",

@@ -17,9 +17,9 @@ from shapely.geometry.base import BaseGeometry
 
 from geodata.errors import GeoDataError
 from gridmgr.api.errors import STATUS_OF, bilingual
+from gridmgr.editor.drafts import EditorError
 from gridmgr.models import Zone
-from gridmgr.services.editor import EditorError
-from gridmgr.services.zone_edits import ZoneConflictError
+from gridmgr.territory.zone_edits import ZoneConflictError
 from gridmgr.validators import first_refusal, strings, years_refusal
 
 View = Callable[..., HttpResponse]

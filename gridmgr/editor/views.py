@@ -18,20 +18,24 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from geodata.errors import GeoDataError
+from gridmgr.access import account_of, is_centre
 from gridmgr.api.errors import STATUS_OF
+from gridmgr.editor import drafts as editor
+from gridmgr.editor import find as editor_find
+from gridmgr.editor import mapdata as editor_map
+from gridmgr.editor import owners as editor_owners
+from gridmgr.editor.drafts import EditorError
+from gridmgr.editor.find import PIECE_KINDS
 from gridmgr.editor.io import body, day, endpoint, geometry, integer, zone_json
+from gridmgr.editor.preview import preview_draft
 from gridmgr.errors import GridError
 from gridmgr.i18n import local_message
+from gridmgr.maps.data import BBox, parse_zoom
 from gridmgr.models import Layer, Owner, Plan, Zone
-from gridmgr.services import editor, editor_find, editor_map, editor_owners, plan_summary
-from gridmgr.services.access import account_of, is_centre
-from gridmgr.services.editor import EditorError
-from gridmgr.services.editor_find import PIECE_KINDS
-from gridmgr.services.editor_preview import preview_draft
-from gridmgr.services.mapdata import BBox, parse_zoom
-from gridmgr.services.plans import preview_plan
-from gridmgr.services.zone_edits import ZoneAccessError
-from gridmgr.web.pages import page_view
+from gridmgr.pages import page_view
+from gridmgr.territory import plan_summary
+from gridmgr.territory.plans import preview_plan
+from gridmgr.territory.zone_edits import ZoneAccessError
 
 GEOJSON = "application/geo+json"
 

@@ -16,11 +16,13 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
+from gridmgr.access import visible_issues
 from gridmgr.errors import GridError
+from gridmgr.maps import data as mapdata
+from gridmgr.maps import panel as mappanel
 from gridmgr.models import Layer, Zone
-from gridmgr.services import basemaps, mapdata, mappanel
-from gridmgr.services.access import visible_issues
-from gridmgr.web.pages import page_view
+from gridmgr.pages import page_view
+from gridmgr.viewport import basemaps
 
 GEOJSON = "application/geo+json"
 MVT = "application/vnd.mapbox-vector-tile"

@@ -1,7 +1,7 @@
 """Routing receipts become shared receipt sets; gridmgr_routing becomes a view over them.
 
 Each issue's receipts (one row per layer until now) are grouped by content into sets whose id
-is the BLAKE2b-128 digest of that content, laid out as gridmgr.services.receipts lays it out
+is the BLAKE2b-128 digest of that content, laid out as gridmgr.routing.receipts lays it out
 (kept here as it is today, so that this migration does not change if that module does).
 """
 

@@ -1,4 +1,4 @@
-"""Idempotency keys are namespaced by their sender (gridmgr/services/idempotency.py).
+"""Idempotency keys are namespaced by their sender (gridmgr/casework/idempotency.py).
 
 Keys stored before were global: a key sent through the API or the report form could equal
 another client's. Those keys are retired into a `legacy:<issue id>:` namespace that no sender

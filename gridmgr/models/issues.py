@@ -296,7 +296,7 @@ class Receipt(models.Model):
     """One layer's receipt in a receipt set: which zone, plan, owner and rule.
 
     Issues routed alike share their receipts: an issue names its set (Issue.receipt_set), whose
-    id is a 128-bit digest of the receipts' content (gridmgr.services.receipts). A district of
+    id is a 128-bit digest of the receipts' content (gridmgr.routing.receipts). A district of
     30k unit grids has tens of thousands of distinct sets for millions of issues, so a bulk
     import writes one column per issue instead of one row per issue and layer.
 
@@ -356,7 +356,7 @@ class Routing(models.Model):
     """The routing receipt of an issue for one layer: which zone, plan and rule, and when.
 
     A read-only view (migration 0005) joining each issue to the receipts of its set: id is
-    issue id × 65536 + layer id. Receipts are written by gridmgr.services.receipts, never here.
+    issue id × 65536 + layer id. Receipts are written by gridmgr.routing.receipts, never here.
     """
 
     issue = models.ForeignKey(

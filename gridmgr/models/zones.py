@@ -146,7 +146,7 @@ class Zone(models.Model):
         verbose_name = pgettext_lazy("model", "责任区域")
         verbose_name_plural = pgettext_lazy("models", "责任区域")
         ordering = ["layer__rank", "code"]
-        # A unit across plan versions is its code in its layer (gridmgr.services.lineage).
+        # A unit across plan versions is its code in its layer (gridmgr.territory.lineage).
         indexes = [models.Index(fields=["layer", "code"], name="zone_unit")]
         constraints = [
             models.UniqueConstraint(fields=["plan", "layer", "code"], name="zone_code_per_plan")

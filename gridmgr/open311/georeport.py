@@ -2,7 +2,7 @@
 
 Services are the leaf issue categories (service_code = Category.code, group = the parent's
 name); a service request is a case of the closed loop (service_request_id = its tracking
-number), created through gridmgr.services.cases.receive and so routed on arrival.
+number), created through gridmgr.casework.loop.receive and so routed on arrival.
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ from django.db.models import Prefetch, QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
+from gridmgr.casework.idempotency import Sender
+from gridmgr.casework.loop import receive
+from gridmgr.casework.report import find_category
 from gridmgr.errors import UnknownCategoryError
 from gridmgr.models import ApiKey, Category, Issue, Owner, Photo
 from gridmgr.open311.errors import NotFound
 from gridmgr.open311.params import NewRequest, RequestQuery
-from gridmgr.services.cases import receive
-from gridmgr.services.idempotency import Sender
-from gridmgr.services.issues import find_category
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 MIME_TYPES = ("text/xml", "application/json")

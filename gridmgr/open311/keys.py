@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from gridmgr.models import ApiKey
 from gridmgr.open311.errors import InvalidRequest, KeyRefused
-from gridmgr.services.prepared import prepared_cursor
+from gridmgr.routing.prepared import prepared_cursor
 
 PREFIX_LENGTH = 8
 NAME_MAX = ApiKey._meta.get_field("name").max_length or 100

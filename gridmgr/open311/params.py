@@ -183,7 +183,7 @@ def new_request(params: QueryDict, idempotency_header: str | None = None) -> New
             f"the name is too long (at most {NAME_MAX} characters)",
         )
     header = (idempotency_header or "").strip()
-    # The form's fields passed the request guard (gridmgr.input_guard); a header did not.
+    # The form's fields passed the request guard (gridmgr.server.input_guard); a header did not.
     refused = first_refusal(iter([("Idempotency-Key", header)]))
     if refused is not None:
         raise InvalidRequest(*refused)

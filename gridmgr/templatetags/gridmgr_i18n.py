@@ -21,8 +21,8 @@ from django import template
 from django.utils.translation import gettext, pgettext
 
 from gridmgr import i18n
+from gridmgr.casework.loop import step_label as _step_label
 from gridmgr.models import Issue, Transition
-from gridmgr.services.cases import step_label as _step_label
 
 register = template.Library()
 

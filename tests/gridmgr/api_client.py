@@ -10,8 +10,8 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from gridmgr.casework.loop import receive
 from gridmgr.models import Account, AccountRole, Issue, Owner, Plan, Zone
-from gridmgr.services.cases import receive
 from tests.world import World, full_cells, square_zone
 
 

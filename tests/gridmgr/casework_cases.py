@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from django.contrib.auth.models import User
 from django.test import Client
 
+from gridmgr.casework.loop import receive
 from gridmgr.models import Issue
-from gridmgr.services.cases import receive
 from tests.loop import at, spot
 from tests.world import World, full_cells
 

@@ -12,9 +12,9 @@ from django.contrib.auth.models import User
 from django.test import Client
 from shapely.geometry import LineString, MultiPolygon, Polygon
 
+from gridmgr.access import account_of
+from gridmgr.editor.drafts import draft_from_active
 from gridmgr.models import Account, AccountRole, Plan, Zone
-from gridmgr.services.access import account_of
-from gridmgr.services.editor import draft_from_active
 from tests.world import World, full_cells, shape
 
 

@@ -1,5 +1,5 @@
 """What the navigation tests share: one login per role, named like the demo's accounts
-(gridmgr/services/demo_accounts.py), acting for owners of the small world, and the top bar each
+(gridmgr/demo/accounts.py), acting for owners of the small world, and the top bar each
 role must see.
 
 In 朝阳门 (sector S3): bankuai leads the sector, guagou is its linked leader, zhudian the
@@ -44,7 +44,7 @@ LANDING = {
     "lingdao": "/scores/",
     "admin": "/overview/",
 }
-# Every staff page of the top bar, by its key (gridmgr.web.pages.PAGES).
+# Every staff page of the top bar, by its key (gridmgr.pages.PAGES).
 PAGE_URLS = {
     "overview": "/overview/",
     "map": "/map/",

@@ -10,9 +10,9 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
+from gridmgr.casework.loop import receive
 from gridmgr.models import Account, AccountRole, Issue
 from gridmgr.open311.keys import issue_key
-from gridmgr.services.cases import receive
 from tests.world import World, full_cells
 
 if TYPE_CHECKING:

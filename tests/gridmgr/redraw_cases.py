@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from django.contrib.auth.models import User
 
+from gridmgr.access import account_of
+from gridmgr.editor.drafts import draft_from_active, merge_zones, split_zone
 from gridmgr.models import Layer, Plan, Zone
-from gridmgr.services.access import account_of
-from gridmgr.services.editor import draft_from_active, merge_zones, split_zone
-from gridmgr.services.plans import activate_plan
+from gridmgr.territory.plans import activate_plan
 from tests.gridmgr.editor_cases import across
 from tests.world import World
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from gridmgr.casework.report import report_issue
 from gridmgr.models import Issue
-from gridmgr.services.issues import report_issue
 from tests.world import World, full_cells
 
 LOCAL = ZoneInfo("Asia/Shanghai")

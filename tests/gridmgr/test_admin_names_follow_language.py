@@ -18,9 +18,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from gridmgr.casework.report import report_issue
+from gridmgr.coverage.analysis import analyse
 from gridmgr.models import Station
-from gridmgr.services.coverage import analyse
-from gridmgr.services.issues import report_issue
 from tests.world import World
 
 CJK = re.compile(r"[\u3400-\u9fff]")

@@ -1,4 +1,4 @@
-"""Each role sees the issues gridmgr.services.access allows, and writes only what it may."""
+"""Each role sees the issues gridmgr.access allows, and writes only what it may."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ import pytest
 from gridmgr.errors import OutsideDistrictError
 from gridmgr.models import Issue, Routing
 from gridmgr.models.issues import Rule
-from gridmgr.services.intake import IssueBatch, insert_batch, route_batch
+from gridmgr.routing.issue_import import IssueBatch, insert_batch, route_batch
 from tests.world import SUBDISTRICT_BORDER, TIANANMEN, World, full_cells
 
 

@@ -8,10 +8,10 @@ import pytest
 
 from geodata.coords import from_wgs84
 from geodata.errors import CoordinateError
+from gridmgr.casework.report import find_category, report_issue
 from gridmgr.errors import OutsideDistrictError
 from gridmgr.models import Issue, Layer, Ownership, Region, Routing, Zone
 from gridmgr.models.issues import Rule
-from gridmgr.services.issues import find_category, report_issue
 from tests.world import (
     SUBDISTRICT_BORDER,
     TIANANMEN,

@@ -12,7 +12,7 @@ from django.test import Client
 from PIL import Image
 from pytest_django.fixtures import Settings
 
-from gridmgr.services import basemaps
+from gridmgr.viewport import basemaps
 from tests.gridmgr.mbtiles_file import TILES, write_mbtiles
 
 

@@ -14,8 +14,8 @@ from shapely.geometry import shape as geojson_shape
 
 from geodata.readers import read_features
 from gridmgr.models import Issue, Layer, Owner, Ownership, Plan, Region, Zone
-from gridmgr.services.imports import import_zones
-from gridmgr.services.plans import activate_plan
+from gridmgr.territory.imports import import_zones
+from gridmgr.territory.plans import activate_plan
 from tests.world import BOSTON_311, BOSTON_NEIGHBOURHOODS, make_owner, own
 
 GEOD = pyproj.Geod(ellps="WGS84")

@@ -7,7 +7,7 @@ import shapely
 from django.test import override_settings
 
 from gridmgr.models import Zone
-from gridmgr.services.bulk import BulkRouter, BulkRoutes
+from gridmgr.routing.bulk import BulkRouter, BulkRoutes
 from tests.world import SUBDISTRICT_BORDER, TIANANMEN, World, full_cells, shape
 
 

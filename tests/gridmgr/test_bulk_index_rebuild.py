@@ -10,8 +10,8 @@ from django.db import IntegrityError, connection, transaction
 
 from gridmgr.errors import GridError
 from gridmgr.models import Issue, Routing, Transition
-from gridmgr.services import intake
-from gridmgr.services.intake import IssueBatch, deferred_indexes, insert_batch, route_batch
+from gridmgr.routing import issue_import as intake
+from gridmgr.routing.issue_import import IssueBatch, deferred_indexes, insert_batch, route_batch
 from tests.world import World, full_cells
 
 INDEXES_SQL = """

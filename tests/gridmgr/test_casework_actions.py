@@ -9,8 +9,8 @@ from pathlib import Path
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from gridmgr.casework.loop import apply, receive
 from gridmgr.models import Issue, Photo, Transition
-from gridmgr.services.cases import apply, receive
 from tests.gridmgr.casework_cases import cases, client_of, detail
 from tests.loop import People, at, jpeg, spot
 from tests.world import World

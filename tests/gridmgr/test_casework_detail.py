@@ -7,8 +7,8 @@ import re
 
 from django.utils import timezone
 
+from gridmgr.casework.loop import apply, receive
 from gridmgr.models import Issue
-from gridmgr.services.cases import apply, receive
 from tests.gridmgr.casework_cases import cases, client_of, detail, grid_code, number, offered
 from tests.loop import People, at, dispatched, spot
 from tests.world import World

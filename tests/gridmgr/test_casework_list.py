@@ -9,8 +9,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
+from gridmgr.casework.loop import apply, receive
 from gridmgr.models import Account, AccountRole, Issue
-from gridmgr.services.cases import apply, receive
 from tests.gridmgr.casework_cases import Cases, cases, client_of, grid_code, number
 from tests.loop import People, at, spot
 from tests.world import World

@@ -9,8 +9,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
+from gridmgr.casework.report import report_issue
 from gridmgr.models import AccountRole, Issue
-from gridmgr.services.issues import report_issue
 from tests.gridmgr.casework_cases import Cases, cases, client_of, number
 from tests.loop import People, at, user
 from tests.world import World, full_cells

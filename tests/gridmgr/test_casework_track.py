@@ -6,9 +6,9 @@ from pathlib import Path
 
 from django.test import Client
 
+from gridmgr.casework.loop import apply, receive
+from gridmgr.casework.photos import add_photo
 from gridmgr.models import Issue
-from gridmgr.services.cases import apply, receive
-from gridmgr.services.photos import add_photo
 from tests.gridmgr.casework_cases import number
 from tests.loop import People, at, jpeg, spot
 from tests.world import World

@@ -7,9 +7,9 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
+from gridmgr.casework.report import report_issue
 from gridmgr.models import Issue, Ownership, Plan, PlanActivation, Routing
-from gridmgr.services.grids import generate_grid
-from gridmgr.services.issues import report_issue
+from gridmgr.territory.grids import generate_grid
 from tests.world import World, full_cells, make_owner
 
 

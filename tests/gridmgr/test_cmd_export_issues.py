@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from gridmgr.casework.report import report_issue
 from gridmgr.models import Issue
-from gridmgr.services.issues import report_issue
 from tests.world import World, full_cells
 
 

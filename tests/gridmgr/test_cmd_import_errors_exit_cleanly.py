@@ -21,7 +21,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from gridmgr.models import Issue, Region, Zone
-from gridmgr.services import intake
+from gridmgr.routing import issue_import as intake
 from tests.world import World, full_cells
 
 ROOT = Path(__file__).resolve().parents[2]

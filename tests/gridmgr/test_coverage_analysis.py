@@ -9,8 +9,8 @@ import shapely
 from django.db import connection
 from django.utils import timezone
 
+from gridmgr.coverage.analysis import analyse, analyse_layer
 from gridmgr.models import CoverageSnapshot, Ownership, Zone
-from gridmgr.services.coverage import analyse, analyse_layer
 from tests.world import SUBDISTRICT_BORDER, World, full_cells, make_owner, own, shape, square_zone
 
 GEODESIC = 1e-3  # areas agree with PostGIS's geodesic ST_Area within 0.1%

@@ -12,8 +12,8 @@ from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry
 from django.test import Client
 
+from gridmgr.coverage.analysis import analyse_layer
 from gridmgr.models import Zone
-from gridmgr.services.coverage import analyse_layer
 from tests.gridmgr.coverage_page_client import PAGE, fresh_cache, logged_in
 from tests.loop import People
 from tests.world import World, full_cells, shape

@@ -13,8 +13,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from gridmgr.services.coverage import LayerCoverage, analyse
-from gridmgr.services.coverage_exports import (
+from gridmgr.coverage.analysis import LayerCoverage, analyse
+from gridmgr.coverage.exports import (
     export_html,
     export_pdf,
     export_xlsx,

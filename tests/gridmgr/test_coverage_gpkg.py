@@ -21,9 +21,9 @@ from pyogrio.raw import read as ogr_read
 from pyproj import Transformer
 
 from geodata.measure import areas_m2
+from gridmgr.coverage.analysis import LayerCoverage, analyse
+from gridmgr.coverage.gpkg import export_gpkg
 from gridmgr.models import Region, Zone
-from gridmgr.services.coverage import LayerCoverage, analyse
-from gridmgr.services.coverage_gpkg import export_gpkg
 from tests.gridmgr.coverage_page_client import (
     EXPORT,
     PAGE,

@@ -12,8 +12,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from gridmgr.coverage_web import analysis
-from gridmgr.services.coverage import LayerCoverage, analyse
+from gridmgr.coverage import cache_policy as analysis
+from gridmgr.coverage.analysis import LayerCoverage, analyse
 from tests.gridmgr.coverage_page_client import EXPORT, PAGE, SNAPSHOT, fresh_cache, logged_in
 from tests.loop import People
 from tests.world import World, full_cells

@@ -19,9 +19,9 @@ from django.test import Client
 from django.utils import timezone
 from pytest_django.fixtures import Settings
 
-from gridmgr.coverage_web import jobs
+from gridmgr.coverage import jobs
+from gridmgr.coverage.analysis import LayerCoverage, analyse
 from gridmgr.errors import GridError
-from gridmgr.services.coverage import LayerCoverage, analyse
 from tests.gridmgr.coverage_page_client import (
     EXPORT,
     download,

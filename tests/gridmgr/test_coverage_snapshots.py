@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from gridmgr.coverage.analysis import analyse
 from gridmgr.models import CoverageSnapshot
-from gridmgr.services.coverage import analyse
 from tests.world import World, full_cells
 
 

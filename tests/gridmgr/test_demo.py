@@ -16,6 +16,9 @@ from django.test import Client, override_settings
 from django.utils import timezone
 from pytest_django.fixtures import Settings
 
+from gridmgr.casework.loop import RUNNING, STEPS
+from gridmgr.casework.workcal import Calendar, category_limit, due_time, working_periods
+from gridmgr.coverage.analysis import analyse_layer
 from gridmgr.models import (
     Account,
     AccountRole,
@@ -33,11 +36,8 @@ from gridmgr.models import (
     Transition,
     Zone,
 )
-from gridmgr.services.cases import RUNNING, STEPS
-from gridmgr.services.coverage import analyse_layer
-from gridmgr.services.parties import escalation_chain
-from gridmgr.services.scores import scoreboard
-from gridmgr.services.workcal import Calendar, category_limit, due_time, working_periods
+from gridmgr.routing.parties import escalation_chain
+from gridmgr.scores.board import scoreboard
 
 # One load of the demo (~20 s of load_demo, more on a busy machine) serves every test of the
 # module; each test runs in its own savepoint inside it, so none sees another's writes. The tests
@@ -223,7 +223,7 @@ def _in_working_time(cal: Calendar, moment: dt.datetime) -> bool:
 
 @pytest.mark.usefixtures("demo")
 class TestDemoHistory:
-    """Sixty days of the closed loop behind the demo's issues (services/demo_history.py)."""
+    """Sixty days of the closed loop behind the demo's issues (demo/history.py)."""
 
     def issues(self) -> list[Issue]:
         return list(

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
+from gridmgr.casework.report import report_issue
 from gridmgr.models import Ownership, Plan
-from gridmgr.services.issues import report_issue
 from tests.browser import ARTIFACTS, BROWSER_TEST
 from tests.gridmgr.coverage_page_client import fresh_cache
 from tests.gridmgr.editor_cases import grid_draft, make_editors

@@ -16,9 +16,9 @@ import pytest
 import shapely
 from shapely.geometry import shape as geojson_shape
 
+from gridmgr.coverage.analysis import analyse_layer
+from gridmgr.editor.preview import preview_draft
 from gridmgr.models import Plan, Zone
-from gridmgr.services.coverage import analyse_layer
-from gridmgr.services.editor_preview import preview_draft
 from tests.browser import ARTIFACTS, BROWSER_TEST, launch
 from tests.gridmgr.editor_cases import Editors, draft_cells, grid_draft, make_editors, neighbour
 from tests.world import World, full_cells, shape

@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
+from gridmgr.editor.drafts import draft_from_active
 from gridmgr.errors import PlanError
 from gridmgr.models import Ownership, Plan, Zone
-from gridmgr.services.editor import draft_from_active
-from gridmgr.services.zone_edits import ZoneAccessError
+from gridmgr.territory.zone_edits import ZoneAccessError
 from tests.gridmgr.editor_cases import Editors, grid_draft
 from tests.world import World, own
 

@@ -13,8 +13,8 @@ import shapely
 from django.conf import settings
 from django.test import Client
 
+from gridmgr.coverage.analysis import analyse_layer
 from gridmgr.models import Plan
-from gridmgr.services.coverage import analyse_layer
 from tests.gridmgr.coverage_page_client import fresh_cache
 from tests.gridmgr.editor_cases import Editors, client_of, grid_draft
 from tests.world import World

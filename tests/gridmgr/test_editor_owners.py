@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
+from gridmgr.editor.owners import NewPerson, assign_owner
 from gridmgr.errors import PlanError
 from gridmgr.models import Owner, Ownership, Plan, Zone
-from gridmgr.services.editor_owners import NewPerson, assign_owner
-from gridmgr.services.zone_edits import ZoneAccessError, ZoneConflictError
+from gridmgr.territory.zone_edits import ZoneAccessError, ZoneConflictError
 from tests.gridmgr.editor_cases import Editors, acting, draft_cells
 from tests.world import World
 

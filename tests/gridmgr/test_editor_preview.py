@@ -8,9 +8,9 @@ from django.db import connection
 from shapely.geometry import MultiPolygon
 
 from geodata.measure import geodesic_area_m2
+from gridmgr.editor.drafts import cut_zone, draw_zone
+from gridmgr.editor.preview import preview_draft
 from gridmgr.models import Ownership, Plan, Zone
-from gridmgr.services.editor import cut_zone, draw_zone
-from gridmgr.services.editor_preview import preview_draft
 from tests.gridmgr.editor_cases import Editors, acting, draft_cells
 from tests.world import World, shape
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from gridmgr.access import account_of
+from gridmgr.editor import drafts as editor
 from gridmgr.models import Plan
-from gridmgr.services import editor
-from gridmgr.services.access import account_of
 from tests.gridmgr.editor_cases import Editors, client_of, draft_cells
 from tests.world import World
 

@@ -7,10 +7,10 @@ import pytest
 import shapely
 from shapely.geometry import LineString
 
+from gridmgr.editor.drafts import EditorError, cut_zone, merge_zones, split_zone
 from gridmgr.errors import PlanError
 from gridmgr.models import GridCode, Ownership, Plan, Zone
-from gridmgr.services.editor import EditorError, cut_zone, merge_zones, split_zone
-from gridmgr.services.zone_edits import ZoneAccessError, ZoneConflictError
+from gridmgr.territory.zone_edits import ZoneAccessError, ZoneConflictError
 from tests.gridmgr.editor_cases import (
     Editors,
     across,

@@ -7,8 +7,8 @@ import io
 
 from django.core.management import call_command
 
+from gridmgr.casework.report import report_issue
 from gridmgr.models import Issue
-from gridmgr.services.issues import report_issue
 from tests.gridmgr.editor_cases import Editors
 from tests.gridmgr.redraw_cases import redraw
 from tests.world import World, full_cells

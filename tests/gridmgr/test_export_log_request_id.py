@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from pytest_django.fixtures import Settings
 
-from gridmgr.coverage_web import jobs
-from gridmgr.logs import request_id
+from gridmgr.coverage import jobs
+from gridmgr.server.logs import request_id
 from tests.waiting import until
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
-from gridmgr.services.coverage import analyse
-from gridmgr.services.coverage_exports import export_pdf
+from gridmgr.coverage.analysis import analyse
+from gridmgr.coverage.exports import export_pdf
 from tests.world import World
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,7 +23,7 @@ JARGON = re.compile(r"manage\.py|(?<![\w(-])--[a-z][a-z0-9-]*(?![\w-]*\s*:)")
 # import that only `import_issues` starts, and `coverage`'s refusal to write a PDF to stdout
 # (the coverage page always writes to a file).
 COMMAND_LINE_ONLY = ROOT / "gridmgr" / "management"
-FLAGS_OF_COMMANDS = {"services/intake.py": "--keep-indexes", "services/reports.py": "--output"}
+FLAGS_OF_COMMANDS = {"routing/issue_import.py": "--keep-indexes", "coverage/files.py": "--output"}
 
 
 def pdf_text(pdf: bytes, tmp_path: Path) -> str:

@@ -12,14 +12,14 @@ from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from gridmgr.coverage.analysis import analyse_layer
 from gridmgr.models import Layer, Ownership, Plan, Region, Zone
 from gridmgr.models.issues import Rule
-from gridmgr.services.bulk import COVERS, BulkRouter
-from gridmgr.services.coverage import analyse_layer
-from gridmgr.services.grids import generate_grid
-from gridmgr.services.imports import import_regions
-from gridmgr.services.plans import activate_plan
-from gridmgr.services.routing import route_point
+from gridmgr.routing.bulk import COVERS, BulkRouter
+from gridmgr.routing.point import route_point
+from gridmgr.territory.grids import generate_grid
+from gridmgr.territory.imports import import_regions
+from gridmgr.territory.plans import activate_plan
 from tests.world import SECTORS, dongcheng_features, make_owner, shape
 
 

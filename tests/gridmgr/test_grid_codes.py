@@ -5,7 +5,7 @@ from __future__ import annotations
 import shapely
 
 from gridmgr.models import GridCode, Plan, Zone
-from gridmgr.services.grids import generate_grid
+from gridmgr.territory.grids import generate_grid
 from tests.world import CELL_M, World, full_cells, shape
 
 

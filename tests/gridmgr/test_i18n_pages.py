@@ -21,6 +21,8 @@ from django.core.cache import cache
 from django.test import Client
 from pytest_django.fixtures import Settings
 
+from gridmgr.casework.loop import apply
+from gridmgr.editor.drafts import draft_from_active
 from gridmgr.models import (
     Category,
     Issue,
@@ -33,8 +35,6 @@ from gridmgr.models import (
     Transition,
     Zone,
 )
-from gridmgr.services.cases import apply
-from gridmgr.services.editor import draft_from_active
 from tests.gridmgr.casework_cases import cases, client_of, number
 from tests.loop import People
 from tests.world import World

@@ -6,9 +6,9 @@ import importlib
 
 from django.db import connection
 
+from gridmgr.casework.idempotency import Sender
+from gridmgr.casework.loop import receive
 from gridmgr.models import Issue
-from gridmgr.services.cases import receive
-from gridmgr.services.idempotency import Sender
 from tests.loop import spot
 from tests.world import World
 

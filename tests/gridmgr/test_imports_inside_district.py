@@ -157,8 +157,8 @@ def test_a_whole_earth_district_is_refused(db: None, tmp_path: Path) -> None:
 
 
 def test_a_zone_drawn_outside_the_district_is_refused_in_the_editor(world: World) -> None:
+    from gridmgr.editor.drafts import draw_zone
     from gridmgr.errors import GridError
-    from gridmgr.services.editor import draw_zone
     from tests.gridmgr.api_client import draft_with_zones
 
     plan, _, _ = draft_with_zones(world)

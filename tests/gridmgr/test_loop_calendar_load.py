@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from gridmgr.casework.workcal import Calendar
 from gridmgr.models import CalendarDay
-from gridmgr.services.workcal import Calendar
 
 CN_2026 = Path(__file__).resolve().parents[2] / "fixtures" / "calendar" / "cn_2026.csv"
 

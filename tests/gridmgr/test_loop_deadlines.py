@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from pytest_django.fixtures import Settings
 
+from gridmgr.casework.workcal import Calendar, category_limit, due_time, load_calendar_csv
 from gridmgr.models import Category
-from gridmgr.services.workcal import Calendar, category_limit, due_time, load_calendar_csv
 from tests.loop import People, at, dispatched
 from tests.world import World
 

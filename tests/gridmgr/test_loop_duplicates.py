@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from gridmgr.casework.duplicates import find_duplicates
+from gridmgr.casework.loop import TransitionError, apply, merge, receive
+from gridmgr.casework.photos import add_photo
 from gridmgr.models import Issue
-from gridmgr.services.cases import TransitionError, apply, merge, receive
-from gridmgr.services.duplicates import find_duplicates
-from gridmgr.services.photos import add_photo
 from tests.loop import People, at, jpeg, spot
 from tests.world import World
 

@@ -12,10 +12,10 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
+from gridmgr.casework.escalation import escalate_overdue, level_due_at
+from gridmgr.casework.loop import apply
+from gridmgr.casework.workcal import Calendar
 from gridmgr.models import Issue, Notification
-from gridmgr.services.cases import apply
-from gridmgr.services.escalation import escalate_overdue, level_due_at
-from gridmgr.services.workcal import Calendar
 from tests.loop import People, at, dispatched
 from tests.world import World
 

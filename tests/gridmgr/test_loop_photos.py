@@ -11,9 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image, ImageFile
 from pytest_django.fixtures import Settings
 
+from gridmgr.casework.loop import receive
+from gridmgr.casework.photos import PhotoError, add_photo
 from gridmgr.models import Issue, Photo
-from gridmgr.services.cases import receive
-from gridmgr.services.photos import PhotoError, add_photo
 from tests.loop import jpeg, spot
 from tests.world import World
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from gridmgr.casework.loop import TransitionError, allowed_actions, apply, receive
 from gridmgr.models import Issue
-from gridmgr.services.cases import TransitionError, allowed_actions, apply, receive
 from tests.loop import People, at, spot
 from tests.world import World
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from gridmgr.casework.repeats import repeat_spots
+from gridmgr.casework.report import report_issue
 from gridmgr.models import Issue, Zone
-from gridmgr.services.issues import report_issue
-from gridmgr.services.repeats import repeat_spots
 from tests.loop import at, spot
 from tests.world import World, full_cells
 

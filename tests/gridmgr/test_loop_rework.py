@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from gridmgr.casework.loop import TransitionError, apply
+from gridmgr.casework.photos import add_photo
 from gridmgr.models import Issue, Notification
-from gridmgr.services.cases import TransitionError, apply
-from gridmgr.services.photos import add_photo
 from tests.loop import People, at, dispatched, jpeg
 from tests.world import World
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from gridmgr.casework.loop import TransitionError, apply, receive
+from gridmgr.casework.photos import add_photo
 from gridmgr.models import Account, AccountRole, Issue, Transition
-from gridmgr.services.cases import TransitionError, apply, receive
-from gridmgr.services.photos import add_photo
 from tests.loop import People, at, dispatched, jpeg, spot, user
 from tests.world import World
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from gridmgr.casework.loop import TransitionError, apply, reassign
 from gridmgr.models import Category, Issue, Notification
-from gridmgr.services.cases import TransitionError, apply, reassign
-from gridmgr.services.parties import escalation_chain, responsible_parties
+from gridmgr.routing.parties import escalation_chain, responsible_parties
 from tests.loop import People, at, dispatched
 from tests.world import World, make_owner
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from gridmgr.casework.escalation import escalate_overdue
+from gridmgr.casework.loop import TransitionError, apply, receive
 from gridmgr.models import Issue
-from gridmgr.services.cases import TransitionError, apply, receive
-from gridmgr.services.escalation import escalate_overdue
 from tests.loop import People, at, dispatched, spot
 from tests.world import World
 

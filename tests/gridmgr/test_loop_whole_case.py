@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gridmgr.casework.loop import allowed_actions, apply, receive
+from gridmgr.casework.photos import add_photo
+from gridmgr.casework.timeline import timeline
 from gridmgr.models import Issue, Notification
-from gridmgr.services.cases import allowed_actions, apply, receive
-from gridmgr.services.photos import add_photo
-from gridmgr.services.timeline import timeline
 from tests.loop import People, at, jpeg, spot
 from tests.world import World
 

@@ -12,7 +12,7 @@ import pytest
 from pytest_django.fixtures import Settings
 
 from gridmgr.models import Zone
-from gridmgr.services import basemaps
+from gridmgr.viewport import basemaps
 from tests.browser import ARTIFACTS, BROWSER_TEST, launch
 from tests.gridmgr.mbtiles_file import write_mbtiles
 from tests.loop import spot

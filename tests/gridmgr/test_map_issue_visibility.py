@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from gridmgr.access import visible_issues
+from gridmgr.casework.loop import receive
 from gridmgr.models import Category
-from gridmgr.services.access import visible_issues
-from gridmgr.services.cases import receive
 from tests.loop import People, spot
 from tests.world import World, full_cells
 

@@ -9,9 +9,9 @@ from django.contrib.gis.geos import Point
 from django.test import Client
 from django.utils import timezone
 
+from gridmgr.casework.report import report_issue
+from gridmgr.maps import data as mapdata
 from gridmgr.models import Issue, Station, Zone
-from gridmgr.services import mapdata
-from gridmgr.services.issues import report_issue
 from tests.gridmgr.map_client import bbox_around, centre_client, get_geojson
 from tests.world import World, full_cells
 

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.test import Client, override_settings
 
-from gridmgr.services.basemaps import basemap
+from gridmgr.viewport.basemaps import basemap
 from tests.gridmgr.map_client import centre_client
 from tests.world import World
 

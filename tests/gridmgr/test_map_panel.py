@@ -9,8 +9,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
+from gridmgr.casework.report import report_issue
 from gridmgr.models import Account, AccountRole, Issue, Transition, Zone
-from gridmgr.services.issues import report_issue
 from tests.gridmgr.map_client import centre_client
 from tests.world import World, full_cells
 

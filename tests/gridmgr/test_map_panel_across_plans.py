@@ -7,8 +7,8 @@ from typing import Any
 
 from django.test import Client
 
+from gridmgr.casework.report import report_issue
 from gridmgr.models import Issue, Zone
-from gridmgr.services.issues import report_issue
 from tests.gridmgr.editor_cases import Editors, client_of
 from tests.gridmgr.redraw_cases import redraw
 from tests.world import World, full_cells

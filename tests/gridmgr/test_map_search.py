@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from gridmgr.services.mappanel import parse_coordinates
+from gridmgr.maps.panel import parse_coordinates
 from tests.gridmgr.map_client import centre_client
 from tests.world import World, full_cells
 

@@ -1,5 +1,5 @@
 """One status palette: /map/ and /issues/map/ colour each case status alike, from one table
-(gridmgr/services/status_palette.py), and both show it in a legend; no script keeps its own."""
+(gridmgr/viewport/palette.py), and both show it in a legend; no script keeps its own."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 from django.conf import settings
 
 from gridmgr.models import Issue
-from gridmgr.services.status_palette import STATUS_COLOURS
+from gridmgr.viewport.palette import STATUS_COLOURS
 from tests.gridmgr.casework_cases import client_of
 from tests.loop import People
 from tests.world import World

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from gridmgr.casework.report import report_issue
 from gridmgr.models import Issue
-from gridmgr.services.issues import report_issue
-from gridmgr.services.status_palette import STATUS_COLOURS
+from gridmgr.viewport.palette import STATUS_COLOURS
 from tests.browser import ARTIFACTS, BROWSER_TEST
 from tests.gridmgr.editor_cases import make_editors
 from tests.gridmgr.test_editor_browser import chromium

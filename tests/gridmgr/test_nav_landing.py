@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
+from gridmgr.casework.loop import apply, receive
 from gridmgr.models import Issue
-from gridmgr.services.cases import apply, receive
 from tests.gridmgr.nav_cases import LANDING, PASSWORD, client_of, make_logins
 from tests.world import World, full_cells
 

@@ -7,8 +7,8 @@ from xml.etree import ElementTree as ET
 from django.test import Client
 from django.utils import timezone
 
+from gridmgr.casework.loop import apply
 from gridmgr.models import Issue
-from gridmgr.services.cases import apply
 from tests.gridmgr.open311_client import a_point, centre_user, new_key
 from tests.world import World
 

@@ -13,9 +13,9 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from django.utils import timezone
 
+from gridmgr.casework.loop import apply
 from gridmgr.models import Issue, Photo
 from gridmgr.open311.georeport import MAX_REQUESTS
-from gridmgr.services.cases import apply
 from tests.gridmgr.open311_client import (
     FORMATS,
     REQUEST,

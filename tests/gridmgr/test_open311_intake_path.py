@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from gridmgr.casework import loop as cases
+from gridmgr.casework.idempotency import Sender
 from gridmgr.models import Category, Issue, Owner
 from gridmgr.open311 import georeport
-from gridmgr.services import cases
-from gridmgr.services.idempotency import Sender
 from tests.gridmgr.open311_client import new_key, parse_json, post, report_form, url
 from tests.world import World, full_cells
 

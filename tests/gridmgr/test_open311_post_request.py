@@ -7,9 +7,9 @@ from django.db import IntegrityError
 from django.test import Client
 
 from geodata.coords import from_wgs84
+from gridmgr.casework import loop as cases
 from gridmgr.models import Issue, Transition
 from gridmgr.open311.keys import active_keys, revoke
-from gridmgr.services import cases
 from tests.gridmgr.open311_client import (
     FORMATS,
     RECEIPT,

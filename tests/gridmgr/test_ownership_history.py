@@ -8,7 +8,7 @@ from django.contrib.gis.geos import Point
 from django.utils import timezone
 
 from gridmgr.models import Ownership, Plan, PlanActivation, Zone
-from gridmgr.services.plans import activate_plan
+from gridmgr.territory.plans import activate_plan
 from tests.world import World, full_cells, make_owner, own, square_zone
 
 

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 
+from gridmgr.casework.loop import apply, receive
 from gridmgr.models import Issue
-from gridmgr.services.cases import apply, receive
 from tests.browser import ARTIFACTS, BROWSER_TEST, launch
 from tests.gridmgr.nav_cases import PASSWORD, TOP_BAR, make_logins
 from tests.world import World, full_cells

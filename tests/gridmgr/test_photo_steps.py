@@ -15,8 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from rest_framework.test import APIClient
 
+from gridmgr.casework.loop import apply, receive
 from gridmgr.models import AccountRole, Issue, Photo
-from gridmgr.services.cases import apply, receive
 from tests.gridmgr.api_client import Clients, login, make_clients, url
 from tests.loop import People, jpeg, spot
 from tests.world import World
@@ -46,7 +46,7 @@ def upload(client: APIClient, issue: Issue, kind: str, colour: int = 30) -> Any:
 
 
 def closed(issue: Issue, people: People) -> Issue:
-    from gridmgr.services.photos import add_photo
+    from gridmgr.casework.photos import add_photo
 
     for action, who in (("register", people.centre), ("dispatch", people.centre)):
         apply(issue, action, who)

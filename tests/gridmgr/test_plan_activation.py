@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from gridmgr.casework.report import report_issue
 from gridmgr.errors import PlanError
 from gridmgr.models import Issue, Owner, Ownership, Plan, PlanActivation, Routing, Zone
-from gridmgr.services.grids import generate_grid
-from gridmgr.services.issues import report_issue
-from gridmgr.services.plans import activate_plan, preview_plan
+from gridmgr.territory.grids import generate_grid
+from gridmgr.territory.plans import activate_plan, preview_plan
 from tests.world import World, full_cells, make_owner
 
 

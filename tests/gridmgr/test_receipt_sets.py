@@ -7,12 +7,13 @@ import uuid
 import numpy as np
 import pytest
 
+from gridmgr.casework.report import report_issue
 from gridmgr.models import Issue, Receipt, Routing
-from gridmgr.services import intake, receipts
-from gridmgr.services.bulk import BulkRouter
-from gridmgr.services.intake import OutsideRows, import_batch, insert_batch, route_batch
-from gridmgr.services.issues import report_issue
-from gridmgr.services.routing import route_point
+from gridmgr.routing import issue_import as intake
+from gridmgr.routing import receipts
+from gridmgr.routing.bulk import BulkRouter
+from gridmgr.routing.issue_import import OutsideRows, import_batch, insert_batch, route_batch
+from gridmgr.routing.point import route_point
 from tests.gridmgr.test_assign_in_bulk import batch_of
 from tests.world import TIANANMEN, World, full_cells
 

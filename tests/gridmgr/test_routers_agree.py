@@ -8,8 +8,8 @@ import shapely
 
 from gridmgr.errors import OutsideDistrictError
 from gridmgr.models.issues import Rule
-from gridmgr.services.bulk import RULES, BulkRouter, BulkRoutes
-from gridmgr.services.routing import Route, route_point
+from gridmgr.routing.bulk import RULES, BulkRouter, BulkRoutes
+from gridmgr.routing.point import Route, route_point
 from tests.world import SUBDISTRICT_BORDER, World, shape
 
 RULE_CODE = {rule: k for k, rule in enumerate(RULES)}

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from django.utils import timezone
 
+from gridmgr.casework.report import report_issue
 from gridmgr.models import Issue, Routing
 from gridmgr.models.issues import Rule
-from gridmgr.services.intake import IssueBatch, insert_batch, route_batch
-from gridmgr.services.issues import report_issue
+from gridmgr.routing.issue_import import IssueBatch, insert_batch, route_batch
 from tests.world import World, full_cells
 
 

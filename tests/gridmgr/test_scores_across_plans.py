@@ -10,13 +10,13 @@ import pytest
 from django.utils import translation
 from openpyxl import load_workbook
 
+from gridmgr.editor.drafts import draft_from_active
 from gridmgr.models import Issue, Zone
-from gridmgr.services.editor import draft_from_active
-from gridmgr.services.plans import activate_plan
-from gridmgr.services.scores import ScoreRow, scoreboard
-from gridmgr.services.scores_xlsx import LINEAGE_HEAD, header, scores_xlsx, sheet_title
-from gridmgr.web.charts import measure_charts
-from gridmgr.web.views import row_name
+from gridmgr.scores.board import ScoreRow, scoreboard
+from gridmgr.scores.charts import measure_charts
+from gridmgr.scores.views import row_name
+from gridmgr.scores.xlsx import LINEAGE_HEAD, header, scores_xlsx, sheet_title
+from gridmgr.territory.plans import activate_plan
 from tests.gridmgr.editor_cases import Editors, client_of
 from tests.gridmgr.redraw_cases import redraw
 from tests.gridmgr.score_cases import MARCH, build_cases

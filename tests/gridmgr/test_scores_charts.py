@@ -6,8 +6,8 @@ import xml.etree.ElementTree as ET
 
 from django.utils import translation
 
-from gridmgr.services.scores import MEASURES
-from gridmgr.web.charts import Bar, bar_chart, clip, show
+from gridmgr.scores.board import MEASURES
+from gridmgr.scores.charts import Bar, bar_chart, clip, show
 
 SVG = "{http://www.w3.org/2000/svg}"
 RATE = next(m for m in MEASURES if m.key == "closure_rate")

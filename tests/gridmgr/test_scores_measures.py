@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from gridmgr.models import Issue, Layer, Owner, Receipt, Zone
 from gridmgr.models.issues import Rule
-from gridmgr.services.receipts import set_id
-from gridmgr.services.routing import LayerRoute
-from gridmgr.services.scores import ScoreError, ScoreRow, ranked, scoreboard
+from gridmgr.routing.point import LayerRoute
+from gridmgr.routing.receipts import set_id
+from gridmgr.scores.board import ScoreError, ScoreRow, ranked, scoreboard
 from tests.gridmgr.score_cases import MARCH, build_cases
 from tests.world import World, full_cells, square_zone
 

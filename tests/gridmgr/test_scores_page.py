@@ -12,7 +12,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from gridmgr.models import Account, AccountRole
-from gridmgr.services.scores import MEASURES
+from gridmgr.scores.board import MEASURES
 from tests.gridmgr.score_cases import build_cases
 from tests.world import World
 

@@ -8,8 +8,8 @@ import pytest
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
-from gridmgr.services.scores import MEASURES, UNITS, scoreboard
-from gridmgr.services.scores_xlsx import header, scores_xlsx, sheet_title, values
+from gridmgr.scores.board import MEASURES, UNITS, scoreboard
+from gridmgr.scores.xlsx import header, scores_xlsx, sheet_title, values
 from tests.gridmgr.score_cases import MARCH, build_cases
 from tests.world import World
 

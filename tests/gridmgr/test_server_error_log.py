@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.test import Client
 from django.urls import path
 
-from gridmgr.logs import config_from_env, logging_config
+from gridmgr.server.logs import config_from_env, logging_config
 from gridmgr.urls import handler500
 from gridmgr.urls import urlpatterns as app_urls
 

@@ -8,9 +8,9 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 
+from gridmgr.coverage.cache import computed_once, layer_key
+from gridmgr.maps import data as mapdata
 from gridmgr.models import Zone
-from gridmgr.services import mapdata
-from gridmgr.services.cached import computed_once, layer_key
 from tests.gridmgr.coverage_page_client import fresh_cache
 from tests.waiting import until
 from tests.world import World

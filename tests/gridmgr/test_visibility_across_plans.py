@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser, User
 
+from gridmgr.access import visible_issues
+from gridmgr.casework.report import report_issue
 from gridmgr.models import Account, AccountRole, Issue, Zone
-from gridmgr.services.access import visible_issues
-from gridmgr.services.issues import report_issue
 from tests.gridmgr.editor_cases import Editors, client_of
 from tests.gridmgr.redraw_cases import redraw
 from tests.world import World, full_cells

@@ -16,7 +16,7 @@ from django.test import Client
 from django.utils import translation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from gridmgr.services.coverage import analyse
+from gridmgr.coverage.analysis import analyse
 from tests.gridmgr.coverage_page_client import (
     EXPORT,
     download,

@@ -4,7 +4,7 @@ from argparse import ArgumentParser
 from typing import Any
 
 from gridmgr.management.base import GridCommand
-from gridmgr.services.plans import activate_plan, get_plan, moved_text, preview_plan
+from gridmgr.territory.plans import activate_plan, get_plan, moved_text, preview_plan
 
 
 class Command(GridCommand):

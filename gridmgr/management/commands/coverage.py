@@ -5,12 +5,12 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
+from gridmgr.coverage.analysis import analyse
+from gridmgr.coverage.files import FORMATS, check_crs, check_output, write_coverage
+from gridmgr.coverage.gpkg import srid_for
 from gridmgr.errors import NotFoundError
 from gridmgr.management.base import GridCommand
 from gridmgr.models import Layer, Region
-from gridmgr.services.coverage import analyse
-from gridmgr.services.coverage_gpkg import srid_for
-from gridmgr.services.reports import FORMATS, check_crs, check_output, write_coverage
 
 
 class Command(GridCommand):

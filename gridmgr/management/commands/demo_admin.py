@@ -6,8 +6,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 
+from gridmgr.demo.accounts import ensure_demo_accounts
 from gridmgr.models import AccountRole
-from gridmgr.services.demo_accounts import ensure_demo_accounts
 
 USERNAME = "admin"
 # A demo password, printed on purpose: set DEMO_ADMIN_PASSWORD for anything but a local demo.

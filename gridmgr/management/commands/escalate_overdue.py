@@ -2,8 +2,8 @@
 
 from typing import Any
 
+from gridmgr.casework.escalation import escalate_overdue
 from gridmgr.management.base import GridCommand
-from gridmgr.services.escalation import escalate_overdue
 
 
 class Command(GridCommand):

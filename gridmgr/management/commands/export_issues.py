@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from gridmgr.management.base import GridCommand
-from gridmgr.services.exports import export_issues
+from gridmgr.routing.issue_export import export_issues
 
 
 class Command(GridCommand):

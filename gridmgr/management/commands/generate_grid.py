@@ -9,8 +9,8 @@ from geodata.readers import read_features
 from gridmgr.errors import NotFoundError
 from gridmgr.management.base import GridCommand
 from gridmgr.models import Region
-from gridmgr.services.grids import generate_grid
-from gridmgr.services.plans import layer_or_new, plan_or_new
+from gridmgr.territory.grids import generate_grid
+from gridmgr.territory.plans import layer_or_new, plan_or_new
 
 
 class Command(GridCommand):

@@ -8,16 +8,16 @@ import numpy as np
 from geodata.readers import PointTable, read_point_table
 from gridmgr.errors import GridError
 from gridmgr.management.base import GridCommand, coord_sys
-from gridmgr.services.bulk import BulkRouter
-from gridmgr.services.categorymap import CategoryResolver, read_category_map
-from gridmgr.services.imports import MAX_REPORTED
-from gridmgr.services.intake import (
+from gridmgr.routing.bulk import BulkRouter
+from gridmgr.routing.categories import CategoryResolver, read_category_map
+from gridmgr.routing.issue_import import (
     IssueBatch,
     OutsideRows,
     clashing_ids,
     external_ids,
     import_batch,
 )
+from gridmgr.territory.imports import MAX_REPORTED
 
 
 class Command(GridCommand):

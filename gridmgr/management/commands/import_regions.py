@@ -5,7 +5,7 @@ from typing import Any
 
 from gridmgr.management.base import GridCommand
 from gridmgr.models import Region
-from gridmgr.services.imports import import_regions
+from gridmgr.territory.imports import import_regions
 
 
 class Command(GridCommand):

@@ -4,8 +4,8 @@ from argparse import ArgumentParser
 from typing import Any
 
 from gridmgr.management.base import GridCommand
-from gridmgr.services.imports import import_zones
-from gridmgr.services.plans import layer_or_new, plan_or_new
+from gridmgr.territory.imports import import_zones
+from gridmgr.territory.plans import layer_or_new, plan_or_new
 
 
 class Command(GridCommand):

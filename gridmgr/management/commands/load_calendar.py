@@ -3,8 +3,8 @@
 from argparse import ArgumentParser
 from typing import Any
 
+from gridmgr.casework.workcal import load_calendar, read_calendar_csv
 from gridmgr.management.base import GridCommand
-from gridmgr.services.workcal import load_calendar, read_calendar_csv
 
 
 class Command(GridCommand):

@@ -3,8 +3,8 @@
 from argparse import ArgumentParser
 from typing import Any
 
+from gridmgr.demo.load import DemoSummary, database_empty, demo_loaded, load_demo
 from gridmgr.management.base import GridCommand
-from gridmgr.services.demo import DemoSummary, database_empty, demo_loaded, load_demo
 
 
 class Command(GridCommand):

@@ -45,7 +45,7 @@
   function issueMap(el) {
     var base = baseMap(el), map = base.map;
     var labels = data("status-labels") || {};
-    var colour = {};  // one palette with /map/ (gridmgr/services/status_palette.py)
+    var colour = {};  // one palette with /map/ (gridmgr/viewport/palette.py)
     (data("status-palette") || []).forEach(function (s) { colour[s.status] = s.colour; });
     var detail = el.dataset.detail;
     var status = document.getElementById("map-status");

@@ -1,1 +1,0 @@
-"""The coverage page (/coverage/): figures, blind spots and overlaps, snapshots and exports."""

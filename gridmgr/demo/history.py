@@ -1,0 +1,788 @@
+"""Sixty days of the closed loop for the demo's issues, written as history.
+
+Every demo issue gets a past that ends at the load: reported → registered by the centre in
+working hours, minutes to hours later → dispatched (due_at from the category's limit on the
+working calendar, workcal.due_time) → accepted and handled by a user acting for its department
+(or its grid worker) → verified and closed by the inspector or the centre, never by its handler.
+A share is rejected with a reason, some cases are sent back once for rework, some suspended (a
+few resumed later, their deadline moved by the pause), a few duplicates merged into the case
+they repeat, and a tail drags on past its deadline and escalates up its chain of owners. Each
+case's steps are planned with their times and cut at the load time, so recent cases are open.
+
+Why the history is written directly (Transition rows with explicit `at`, and the Issue fields,
+in bulk) rather than through cases.apply: apply takes one locked step at a time and notifies as
+it goes, and each report-back (handle) must carry a new evidence photo. Some 2,500 steps through
+apply, with a photo file for every report-back, would take longer than the rest of load_demo.
+The replay keeps apply's rules instead: each step must start from one of its STEPS sources and
+has the effect cases._effects gives it (`History.play`), the verifier is never the handler, and the
+deadlines come from the loaded calendar. Only a sample of report-backs carry a photo.
+
+Escalations are recorded as the escalation job would have raised them, a few minutes after each
+level fell due, up to ESCALATION_CUTOFF_H working hours before the load: the first run of
+`escalate_overdue` then has the cases that fell due since to raise (FRESH_OVERDUE at least).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+from collections import Counter
+from dataclasses import dataclass, field, fields
+
+import numpy as np
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection
+from django.utils import timezone
+from PIL import Image, ImageDraw
+
+from gridmgr.casework.escalation import SYSTEM, level_due_at
+from gridmgr.casework.loop import RUNNING, STEPS, ref
+from gridmgr.casework.photos import add_photo
+from gridmgr.casework.workcal import Calendar, category_limit, due_time, working_periods
+from gridmgr.errors import GridError
+from gridmgr.models import (
+    Account,
+    AccountRole,
+    Category,
+    Issue,
+    Notification,
+    Owner,
+    Ownership,
+    Photo,
+    Routing,
+    Transition,
+)
+from gridmgr.models.owners import Role
+from gridmgr.routing.parties import Party
+
+S = Issue.Status
+
+# The fate of each report (shares). Rejected: not a case. Suspended: still waiting (three in four
+# before dispatch). Unclear: whose case it is takes the centre days to settle, so the dispatch
+# waits. Paused: suspended for days, then resumed. Stuck: handling drags on for days or weeks
+# past the deadline. Backlog: handled, the verification waits for days. Late: closed a little
+# after the deadline. The rest close in time.
+FATES = {
+    "rejected": 0.06,
+    "suspended": 0.05,
+    "unclear": 0.12,
+    "paused": 0.03,
+    "stuck": 0.07,
+    "backlog": 0.04,
+    "late": 0.10,
+}
+REWORK = 0.065  # of the cases handled: sent back once by the verifier
+FRESH_OVERDUE = 3  # cases whose deadline passed within the last working hours
+ESCALATION_CUTOFF_H = 2.0
+EVIDENCE_PHOTOS = 10  # report-backs with an evidence photo
+REPORT_PHOTOS = 4  # citizens' reports with a photo
+CITIZEN_SOURCES = ("citizen", "hotline")
+SOURCE_LABELS = {
+    "grid_worker": "网格员 / grid worker",
+    "inspector": "督查 / inspector",
+    "citizen": "市民 / citizen",
+    "hotline": "12345热线 / hotline",
+}
+
+REJECT_REASONS = (
+    "经现场核实，问题不存在 / checked on site: there is no such problem",
+    "不属于网格化管理范围，已告知反映人向相关单位反映 / not a grid matter: the reporter was referred",
+    "位置描述不清，无法核实 / the location is too vague to check",
+    "已由其他渠道办理完毕 / already dealt with through another channel",
+)
+SUSPEND_REASONS = (
+    "涉及产权争议，待房管部门认定 / ownership in dispute: waiting for the housing authority",
+    "需多部门联合执法，待协调 / needs a joint operation of several departments",
+    "恶劣天气，暂缓处置 / bad weather: handling postponed",
+    "当事人联系不上，待进一步核查 / the party cannot be reached: further checks needed",
+)
+REWORK_REASONS = (
+    "复查发现问题反弹，请彻底处置 / the problem is back on re-inspection: deal with it fully",
+    "现场仍有残留，未达结案标准 / remnants on site: not up to the closing standard",
+    "处置照片与现场不符，请重新处置并反馈 / the photo does not match the site: redo and report",
+)
+DONE = {
+    "E0104": "已责令停工并拆除违建 / work stopped and the structure removed",
+    "E0105": "已清扫清运，恢复整洁 / cleaned and cleared",
+    "E0201": "已清除小广告 / posters removed",
+    "E0202": "已清除涂鸦及张贴物 / graffiti and posters removed",
+    "E0401": "已劝离无照游商 / unlicensed vendors moved on",
+    "E0402": "已责令商户退店经营 / the shop told to trade indoors",
+    "E0403": "已清理占道物品 / clutter cleared from the street",
+    "E0404": "已贴单告知并拖移车辆 / ticketed and towed",
+    "E0405": "已现场纠正并教育 / drivers corrected and cautioned on the spot",
+    "E0406": "已加派路口文明引导员 / crossing wardens posted",
+}
+DONE_OTHER = "已处置完毕 / dealt with"
+VERIFIED = "现场核查合格，予以结案 / verified on site: closed"
+
+
+class HistoryError(GridError):
+    """A planned step the closed loop would not allow (a bug of the demo)."""
+
+
+@dataclass
+class Move:
+    """One planned step of a case: what, when, by whom, why."""
+
+    at: dt.datetime
+    action: str
+    actor: AbstractBaseUser | None = None
+    label: str = ""
+    comment: str = ""
+    into: Issue | None = None
+
+
+@dataclass
+class State:
+    """The fields of an issue that the loop changes (names as on Issue)."""
+
+    status: str = S.REPORTED
+    registered_at: dt.datetime | None = None
+    dispatched_at: dt.datetime | None = None
+    due_at: dt.datetime | None = None
+    handled_at: dt.datetime | None = None
+    closed_at: dt.datetime | None = None
+    handler_id: int | None = None
+    escalation_level: int = 0
+    rework_count: int = 0
+    suspended_from: str = ""
+    suspended_at: dt.datetime | None = None
+    merged_into_id: int | None = None
+
+
+STATE_FIELDS = [f.name for f in fields(State)]
+# The fields of the report the history sets: moved report times, and the citizens' tracking.
+REPORT_FIELDS = ["reported_at", "tracking_number", "reporter_name", "reporter_contact"]
+
+
+@dataclass
+class Played:
+    """A step as replayed: the move, the states before and after, the deadline after it."""
+
+    move: Move
+    before: str
+    after: str
+    due_at: dt.datetime | None
+
+
+@dataclass
+class Cast:
+    """The demo users who act in the history (services.demo_accounts)."""
+
+    centre: AbstractBaseUser
+    inspector: AbstractBaseUser
+    worker: AbstractBaseUser | None = None
+    worker_owner_id: int | None = None
+    departments: dict[int, AbstractBaseUser] = field(default_factory=dict)
+
+    @classmethod
+    def from_accounts(cls) -> Cast:
+        accounts = Account.objects.select_related("user").order_by("user__username")
+        by_role: dict[str, list[Account]] = {}
+        for account in accounts:
+            by_role.setdefault(account.role, []).append(account)
+        centre = by_role.get(AccountRole.COMMAND_CENTRE, [])
+        inspector = by_role.get(AccountRole.INSPECTOR, [])
+        if not centre or not inspector:
+            raise HistoryError(
+                "演示历史需要区中心和督查账号",
+                "the demo history needs centre and inspector accounts",
+            )
+        worker = next((a for a in by_role.get(AccountRole.GRID_WORKER, []) if a.owner_id), None)
+        departments: dict[int, AbstractBaseUser] = {
+            a.owner_id: a.user for a in by_role.get(AccountRole.DEPARTMENT, []) if a.owner_id
+        }
+        return cls(
+            centre=centre[0].user,
+            inspector=inspector[0].user,
+            worker=worker.user if worker else None,
+            worker_owner_id=worker.owner_id if worker else None,
+            departments=departments,
+        )
+
+    def handler(self, issue: Issue) -> AbstractBaseUser:
+        """Who handles a case: its grid worker if a demo user, else its department, else the centre."""
+        if self.worker is not None and issue.owner_id == self.worker_owner_id:
+            return self.worker
+        return self.departments.get(issue.department_id or 0, self.centre)
+
+    def verifier(self, handler: AbstractBaseUser, inspector_first: bool) -> AbstractBaseUser:
+        """The inspector or the centre, never the handler."""
+        first, second = (
+            (self.inspector, self.centre) if inspector_first else (self.centre, self.inspector)
+        )
+        return second if first.pk == handler.pk else first
+
+
+@dataclass
+class HistorySummary:
+    statuses: dict[str, int]
+    transitions: int
+    notifications: int
+    photos: int
+    tracked: int
+
+
+def add_history(
+    rng: np.random.Generator, duplicates: dict[str, str], now: dt.datetime | None = None
+) -> HistorySummary:
+    """Write the past of every demo issue (external id DEMO-…) up to `now`."""
+    return History(rng, now or timezone.now()).write(duplicates)
+
+
+def update_issues(issues: list[Issue], names: list[str]) -> None:
+    """Write some fields of many issues in one UPDATE (bulk_update takes seconds for this)."""
+    concrete = {f.attname: f for f in Issue._meta.concrete_fields}
+    columns = [concrete[name] for name in names]
+    column_names = [str(f.column) for f in columns]
+    arrays = [
+        [f.get_db_prep_value(getattr(i, f.attname), connection) for i in issues] for f in columns
+    ]
+    types = [str(f.db_type(connection)) for f in columns]
+    sets = ", ".join(f"{c} = v.{c}" for c in column_names)
+    unnest = ", ".join(f"%s::{t.split('(')[0]}[]" for t in ["bigint", *types])
+    names_sql = ", ".join(["id", *column_names])
+    sql = (
+        f"UPDATE {Issue._meta.db_table} AS i SET {sets} "
+        f"FROM unnest({unnest}) AS v({names_sql}) WHERE i.id = v.id"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, [[i.pk for i in issues], *arrays])
+
+
+def working_day_hours() -> float:
+    return (
+        sum(
+            (
+                dt.datetime.combine(dt.date.min, end) - dt.datetime.combine(dt.date.min, begin)
+            ).seconds
+            for begin, end in working_periods()
+        )
+        / 3600
+    )
+
+
+def hours_before(cal: Calendar, moment: dt.datetime, hours: float) -> dt.datetime:
+    """The moment `hours` working hours before `moment` (the inverse of Calendar.add_hours)."""
+    tz = timezone.get_default_timezone()
+    local = timezone.localtime(moment, tz)
+    left = dt.timedelta(hours=hours)
+    day = local.date()
+    for _ in range(3660):
+        if cal.is_working_day(day):
+            for begin, end in reversed(working_periods()):
+                p_start = dt.datetime.combine(day, begin, tzinfo=tz)
+                to = min(dt.datetime.combine(day, end, tzinfo=tz), local)
+                if to <= p_start:
+                    continue
+                if to - left >= p_start:
+                    return to - left
+                left -= to - p_start
+        day -= dt.timedelta(days=1)
+    raise ValueError("no working time within ten years")
+
+
+def evidence_jpeg(rng: np.random.Generator) -> bytes:
+    """A small made-up photo: a few coloured blocks on a plain ground (a real JPEG)."""
+    ground = tuple(int(v) for v in rng.integers(90, 200, size=3))
+    image = Image.new("RGB", (320, 240), ground)
+    draw = ImageDraw.Draw(image)
+    for _ in range(6):
+        x, y = (int(v) for v in rng.integers(0, 260, size=2))
+        w, h = (int(v) for v in rng.integers(20, 120, size=2))
+        colour = tuple(int(v) for v in rng.integers(0, 256, size=3))
+        draw.rectangle((x, y, x + w, y + h), fill=colour)
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=80)
+    return out.getvalue()
+
+
+class History:
+    """Plans, replays and writes the demo's history."""
+
+    def __init__(self, rng: np.random.Generator, now: dt.datetime) -> None:
+        self.rng, self.now = rng, now
+        self.cal = Calendar()
+        self.day = working_day_hours()
+        self.cutoff = hours_before(self.cal, now, ESCALATION_CUTOFF_H)
+        self.cast = Cast.from_accounts()
+        self.chains: dict[int, list[Owner]] = {}
+        self.owners: dict[int, Owner] = {}
+        self.fresh_count = 0
+
+    # --- planning ---
+
+    def hours(self, median: float, low: float, high: float) -> float:
+        """A delay in working hours, log-normal around a median, within bounds."""
+        return float(np.clip(self.rng.lognormal(math.log(median), 0.9), low, high))
+
+    def later(self, moment: dt.datetime, hours: float) -> dt.datetime:
+        return self.cal.add_hours(moment, hours)
+
+    def after(
+        self, offset: float, action: str, actor: AbstractBaseUser, comment: str = ""
+    ) -> tuple[float, Move]:
+        """A step `offset` working hours after the dispatch (timed by `handling`)."""
+        return offset, Move(self.now, action, actor, comment=comment)
+
+    def fate(self) -> str:
+        u, total = self.rng.random(), 0.0
+        for name, share in FATES.items():
+            total += share
+            if u < total:
+                return name
+        return "normal"
+
+    def report(self, issue: Issue) -> Move:
+        actor = None
+        if issue.source == "inspector":
+            actor = self.cast.inspector
+        elif issue.source == "grid_worker" and issue.owner_id == self.cast.worker_owner_id:
+            actor = self.cast.worker
+        return Move(issue.reported_at, "report", actor, SOURCE_LABELS.get(issue.source, ""))
+
+    def plan(self, issue: Issue, fate: str) -> list[Move]:
+        centre = self.cast.centre
+        moves = [self.report(issue)]
+        registered = self.later(issue.reported_at, self.hours(0.4, 0.05, 6.0))
+        if fate == "rejected":
+            reason = str(self.rng.choice(REJECT_REASONS))
+            return [*moves, Move(registered, "reject", centre, comment=reason)]
+        moves.append(Move(registered, "register", centre))
+        if fate == "suspended" and self.rng.random() < 0.75:
+            at = self.later(registered, self.hours(0.5, 0.1, 4.0))
+            return [
+                *moves,
+                Move(at, "suspend", centre, comment=str(self.rng.choice(SUSPEND_REASONS))),
+            ]
+        wait = (
+            self.rng.uniform(5, 40) * self.day if fate == "unclear" else self.hours(0.2, 0.03, 3.0)
+        )
+        return moves + self.handling(issue, self.later(registered, wait), fate)
+
+    def handling(self, issue: Issue, dispatched: dt.datetime, fate: str) -> list[Move]:
+        """The steps from dispatch on, as working-hour offsets from the dispatch."""
+        rng, centre = self.rng, self.cast.centre
+        handler = self.cast.handler(issue)
+        verifier = self.cast.verifier(handler, inspector_first=rng.random() < 0.4)
+        due = due_time(dispatched, *category_limit(issue.category), self.cal)
+        window = (
+            self.cal.working_time(dispatched, due).total_seconds() / 3600 if due else 3 * self.day
+        )
+        if fate in ("stuck", "fresh"):
+            span = window + rng.uniform(3, 30) * self.day
+        elif fate == "late":
+            span = window * (1 + min(rng.lognormal(math.log(0.4), 0.8), 8.0))
+        else:
+            span = window * (0.15 + 0.8 * rng.beta(2, 2))
+        accept = span * rng.uniform(0.03, 0.15)
+        if fate == "stuck" and rng.random() < 0.3:  # nobody takes it up for days
+            accept = span * rng.uniform(0.15, 0.28)
+        steps = [self.after(accept, "accept", handler)]
+        if fate == "suspended":  # suspended while in handling, still waiting
+            reason = str(rng.choice(SUSPEND_REASONS))
+            steps.append(self.after(accept * 1.5, "suspend", centre, reason))
+        elif fate == "fresh":  # every other one not even taken up yet
+            self.fresh_count += 1
+            steps = [(min(accept, 0.2 * window), steps[0][1])] if self.fresh_count % 2 == 0 else []
+        else:
+            steps += self.report_backs(issue, span, handler, verifier, fate)
+        moves = [Move(dispatched, "dispatch", centre)]
+        for offset, move in steps:
+            move.at = self.later(dispatched, offset)
+            moves.append(move)
+        return moves
+
+    def report_backs(
+        self,
+        issue: Issue,
+        span: float,
+        handler: AbstractBaseUser,
+        verifier: AbstractBaseUser,
+        fate: str,
+    ) -> list[tuple[float, Move]]:
+        """Handle (and maybe rework and handle again), verify; a pause before the first handle."""
+        rng = self.rng
+        done = DONE.get(issue.category.code, DONE_OTHER)
+        steps: list[tuple[float, Move]] = []
+        if rng.random() < REWORK:
+            reason = str(rng.choice(REWORK_REASONS))
+            steps += [
+                self.after(span * rng.uniform(0.3, 0.4), "handle", handler, done),
+                self.after(span * rng.uniform(0.45, 0.55), "rework", verifier, reason),
+                self.after(span * rng.uniform(0.7, 0.9), "handle", handler, done),
+            ]
+        else:
+            steps.append(self.after(span * rng.uniform(0.55, 0.9), "handle", handler, done))
+        close = span
+        if fate == "backlog":
+            close = steps[-1][0] + rng.uniform(2, 10) * self.day
+        steps.append(self.after(close, "verify", verifier, VERIFIED))
+        if fate == "paused":
+            # Suspended before the first report-back, resumed days later: all after it moves on.
+            start = span * 0.15
+            paused_at = start + (steps[0][0] - start) * rng.uniform(0.2, 0.8)
+            pause = rng.uniform(1, 6) * self.day
+            reason = str(rng.choice(SUSPEND_REASONS))
+            steps = [
+                self.after(paused_at, "suspend", self.cast.centre, reason),
+                self.after(paused_at + pause, "resume", self.cast.centre),
+                *((offset + pause, move) for offset, move in steps),
+            ]
+        return steps
+
+    def fresh(self, issue: Issue) -> list[Move]:
+        """A case whose deadline passed less than ESCALATION_CUTOFF_H working hours ago."""
+        limit, _unit = category_limit(issue.category)
+        dispatched = hours_before(self.cal, self.now, (limit or 2) + self.rng.uniform(0.2, 1.5))
+        registered = hours_before(self.cal, dispatched, self.rng.uniform(0.1, 1.0))
+        issue.reported_at = registered - dt.timedelta(minutes=float(self.rng.uniform(10, 120)))
+        return [
+            self.report(issue),
+            Move(registered, "register", self.cast.centre),
+            *self.handling(issue, dispatched, "fresh"),
+        ]
+
+    def merged(self, issue: Issue, into: Issue, into_moves: list[Move]) -> list[Move]:
+        """A later report of the same problem, merged into the earlier case while it is open."""
+        ends = [m.at for m in into_moves if m.action in ("verify", "reject", "merge")]
+        open_until = min(ends, default=self.now + dt.timedelta(days=30))
+        window = min(open_until, into.reported_at + dt.timedelta(hours=48)) - into.reported_at
+        issue.reported_at = into.reported_at + window * float(self.rng.uniform(0.15, 0.5))
+        at = self.later(issue.reported_at, self.hours(0.4, 0.05, 4.0))
+        if at >= open_until:
+            at = issue.reported_at + (open_until - issue.reported_at) / 2
+        comment = f"与案件 {ref(into)} 为同一问题，并入办理 / the same problem as case {ref(into)}"
+        return [self.report(issue), Move(at, "merge", self.cast.centre, comment=comment, into=into)]
+
+    # --- escalation ---
+
+    def chain(self, issue: Issue) -> list[Owner]:
+        """parties.escalation_chain of the issue (fetched for all issues at once)."""
+        return self.chains.get(issue.pk, [])
+
+    def fetch_chains(self, issues: list[Issue]) -> None:
+        """The escalation chains of many issues in three queries, by the rules of
+        parties.escalation_chain: the issue's owner, the owners of its routing receipts from
+        the lowest layer up, then the linked leaders of its zones, higher layers first."""
+        routes: dict[int, list[tuple[int | None, int | None]]] = {}
+        rows = (
+            Routing.objects.filter(issue__in=issues)
+            .order_by("issue_id", "-layer__rank")
+            .values_list("issue_id", "owner_id", "zone_id")
+        )
+        for issue_id, owner_id, zone_id in rows:
+            routes.setdefault(issue_id, []).append((owner_id, zone_id))
+        zones = {z for pairs in routes.values() for _, z in pairs if z is not None}
+        leaders = list(
+            Ownership.objects.current(timezone.localtime(self.now).date())
+            .filter(zone_id__in=zones, role=Role.LINKED_LEADER)
+            .order_by("-zone__layer__rank", "id")
+            .values_list("zone_id", "owner_id")
+        )
+        ids: dict[int, list[int]] = {}
+        for issue in issues:
+            pairs = routes.get(issue.pk, [])
+            mine = {z for _, z in pairs if z is not None}
+            found = [issue.owner_id, *(o for o, _ in pairs), *(o for z, o in leaders if z in mine)]
+            ids[issue.pk] = list(dict.fromkeys(pk for pk in found if pk is not None))
+        owners = Owner.objects.in_bulk({pk for chain in ids.values() for pk in chain})
+        owners |= Owner.objects.in_bulk({i.department_id for i in issues if i.department_id})
+        self.owners = owners
+        self.chains = {k: [owners[pk] for pk in chain if pk in owners] for k, chain in ids.items()}
+
+    def parties(self, issue: Issue) -> list[Party]:
+        """parties.responsible_parties of the issue, from the owners fetched once."""
+        pairs = [("territorial", issue.owner_id), ("department", issue.department_id)]
+        if issue.category.kind == Category.Kind.COMPONENT:
+            pairs.reverse()
+        found = [(duty, self.owners[pk]) for duty, pk in pairs if pk in self.owners]
+        return [Party(duty, owner, k == 0) for k, (duty, owner) in enumerate(found)]
+
+    def escalations(self, issue: Issue, played: list[Played]) -> list[Move]:
+        """The levels the escalation job raised while the case ran past its deadline."""
+        moves: list[Move] = []
+        level = 0
+        for k, step in enumerate(played):
+            if step.after not in RUNNING or step.due_at is None:
+                continue
+            start = step.move.at
+            end = played[k + 1].move.at if k + 1 < len(played) else self.now
+            probe = Issue(due_at=step.due_at, category=issue.category)
+            while True:
+                when = level_due_at(probe, level + 1, self.cal)
+                if when is None:
+                    break
+                fire = max(when, start) + dt.timedelta(minutes=float(self.rng.uniform(1, 9)))
+                if fire >= end or fire > self.cutoff or level + 1 >= len(self.chain(issue)):
+                    break
+                level, start = level + 1, fire
+                moves.append(self.escalation(issue, level, fire, step.due_at))
+        return moves
+
+    def escalation(self, issue: Issue, level: int, at: dt.datetime, due_at: dt.datetime) -> Move:
+        owner = self.chain(issue)[level]
+        due = timezone.localtime(due_at).strftime("%Y-%m-%d %H:%M")
+        message = (
+            f"案件 {ref(issue)}（{issue.category.name}）已超期（时限 {due}），升级至第 {level} 级：{owner}\n"
+            f"Case {ref(issue)} ({issue.category.name_en or issue.category.code}) is overdue "
+            f"(due {due}); escalated to level {level}: {owner}"
+        )
+        return Move(at, "escalate", None, SYSTEM, message)
+
+    # --- replay ---
+
+    def replay(self, issue: Issue, moves: list[Move]) -> tuple[State, list[Played]]:
+        """Play the moves up to now through the rules of the loop."""
+        state, played = State(), list[Played]()
+        for move in sorted(moves, key=lambda m: m.at):
+            if move.at > self.now:
+                break
+            before = state.status
+            self.play(issue, state, move, first=not played)
+            played.append(Played(move, before, state.status, state.due_at))
+        return state, played
+
+    def play(self, issue: Issue, state: State, move: Move, first: bool) -> None:
+        """One step's effect on the case, as cases._effects has it; refuses what apply would."""
+        action, at = move.action, move.at
+        if action == "report":
+            if not first:
+                raise HistoryError("上报须为第一步", f"#{issue.pk}: 'report' must come first")
+            return
+        if action == "escalate":
+            if state.status not in RUNNING:
+                raise HistoryError(
+                    "只能升级运行中的案件", f"#{issue.pk}: escalate while {state.status}"
+                )
+            state.escalation_level += 1
+            return
+        step = STEPS[action]
+        if first or state.status not in step.sources:
+            raise HistoryError("步骤不合规", f"#{issue.pk}: '{action}' from {state.status}")
+        if step.needs_comment and not move.comment:
+            raise HistoryError("缺少原因", f"#{issue.pk}: '{action}' needs a reason")
+        user_id = move.actor.pk if move.actor is not None else None
+        if action == "verify" and user_id == state.handler_id:
+            raise HistoryError("处置人不能核查", f"#{issue.pk}: verified by its handler")
+        if action == "resume":
+            state.status, state.suspended_from = state.suspended_from or S.REGISTERED, ""
+            if state.due_at is not None and state.suspended_at is not None:
+                hours = self.cal.working_time(state.suspended_at, at).total_seconds() / 3600
+                state.due_at = self.cal.add_hours(state.due_at, hours)
+                move.comment = (
+                    f"挂起 {hours:.2f} 工作小时，时限顺延 / clock paused {hours:.2f} working hours"
+                )
+            state.suspended_at = None
+            return
+        if action == "suspend":
+            state.suspended_from, state.suspended_at = state.status, at
+        state.status = step.target or state.status
+        if action == "register":
+            state.registered_at = at
+        elif action == "dispatch":
+            state.dispatched_at = at
+            state.due_at = due_time(at, *category_limit(issue.category), self.cal)
+        elif action in ("accept", "handle"):
+            state.handler_id = user_id
+            if action == "handle":
+                state.handled_at = at
+        elif action == "rework":
+            state.rework_count += 1
+        elif action == "verify":
+            state.closed_at = at
+        elif action == "merge":
+            state.closed_at = at
+            state.merged_into_id = move.into.pk if move.into is not None else None
+
+    # --- the whole history ---
+
+    def write(self, duplicates: dict[str, str]) -> HistorySummary:
+        issues = list(
+            Issue.objects.filter(external_id__startswith="DEMO-")
+            .select_related("category")
+            .order_by("external_id")
+        )
+        self.fetch_chains(issues)
+        by_external = {i.external_id: i for i in issues}
+        repeats = {
+            by_external[d]: by_external[t] for d, t in duplicates.items() if d in by_external
+        }
+        originals = set(repeats.values())
+        plans: dict[Issue, list[Move]] = {}
+        fresh = self.pick_fresh([i for i in issues if i not in repeats and i not in originals])
+        for issue in issues:
+            if issue in repeats:
+                continue
+            if issue in fresh:
+                plans[issue] = self.fresh(issue)
+            else:
+                plans[issue] = self.plan(issue, "normal" if issue in originals else self.fate())
+        # Tracking numbers take the day of the report: the duplicates' once they are placed.
+        tracked = self.track([i for i in issues if i not in repeats])
+        for issue, into in repeats.items():
+            plans[issue] = self.merged(issue, into, plans[into])
+        tracked += self.track(list(repeats))
+        results: dict[Issue, tuple[State, list[Played]]] = {}
+        for issue in issues:
+            moves = plans[issue]
+            state, played = self.replay(issue, moves)
+            extra = self.escalations(issue, played)
+            if extra:
+                state, played = self.replay(issue, moves + extra)
+            results[issue] = (state, played)
+        transitions = self.save(results)
+        notifications = self.notify(results)
+        photos = self.photos(results, transitions)
+        return HistorySummary(
+            statuses=dict(Counter(str(state.status) for state, _ in results.values())),
+            transitions=sum(len(t) for t in transitions.values()),
+            notifications=notifications,
+            photos=photos,
+            tracked=tracked,
+        )
+
+    def pick_fresh(self, candidates: list[Issue]) -> set[Issue]:
+        """FRESH_OVERDUE cases in hour-limited categories, with an owner chain to escalate up."""
+        eligible = [
+            i
+            for i in candidates
+            if i.zone_id is not None
+            and category_limit(i.category)[1] == "hours"
+            and (self.now - i.reported_at).days in range(1, 20)
+        ]
+        picked: set[Issue] = set()
+        for j in self.rng.permutation(len(eligible)):
+            if len(picked) == FRESH_OVERDUE:
+                break
+            if len(self.chain(eligible[int(j)])) > 1:
+                picked.add(eligible[int(j)])
+        return picked
+
+    def track(self, issues: list[Issue]) -> int:
+        """Tracking numbers (and a reporter) for the reports of citizens and the hotline."""
+        used = set(
+            Issue.objects.exclude(tracking_number=None).values_list("tracking_number", flat=True)
+        )
+        surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+        count = 0
+        for issue in issues:
+            if issue.source not in CITIZEN_SOURCES:
+                continue
+            day = timezone.localtime(issue.reported_at).strftime("%y%m%d")
+            number = ""
+            while not number or number in used:
+                number = f"{day}{int(self.rng.integers(0, 16**8)):08X}"
+            used.add(number)
+            issue.tracking_number = number
+            title = "先生" if self.rng.random() < 0.5 else "女士"
+            issue.reporter_name = str(self.rng.choice(list(surnames))) + title
+            issue.reporter_contact = f"13{int(self.rng.integers(0, 10**9)):09d}"
+            count += 1
+        return count
+
+    def save(
+        self, results: dict[Issue, tuple[State, list[Played]]]
+    ) -> dict[Issue, list[Transition]]:
+        rows: dict[Issue, list[Transition]] = {}
+        for issue, (state, played) in results.items():
+            for name in STATE_FIELDS:
+                setattr(issue, name, getattr(state, name))
+            rows[issue] = [
+                Transition(
+                    issue=issue,
+                    action=p.move.action,
+                    from_status=p.before if p.move.action != "report" else "",
+                    to_status=p.after,
+                    actor_id=p.move.actor.pk if p.move.actor is not None else None,
+                    actor_label=p.move.label,
+                    comment=p.move.comment,
+                    at=p.move.at,
+                )
+                for p in played
+            ]
+        Transition.objects.bulk_create([t for ts in rows.values() for t in ts], batch_size=2000)
+        update_issues(list(results), [*STATE_FIELDS, *REPORT_FIELDS])
+        return rows
+
+    def notify(self, results: dict[Issue, tuple[State, list[Played]]]) -> int:
+        """The notifications the steps sent: dispatch to the parties, rework, escalation."""
+        notes = []
+        for issue, (state, played) in results.items():
+            handler, level = state.handler_id, 0
+            for p in played:
+                at, action = p.move.at, p.move.action
+                if action == "dispatch":
+                    due = (
+                        timezone.localtime(p.due_at).strftime("%Y-%m-%d %H:%M") if p.due_at else "—"
+                    )
+                    for party in self.parties(issue):
+                        text = (
+                            f"案件 {ref(issue)}（{issue.category.name}）已派至您，身份：{party.label}，"
+                            f"办理时限 {due} / case {ref(issue)} is yours as {party.label}; due {due}"
+                        )
+                        notes.append(self.note(issue, "dispatch", text, at, owner=party.owner))
+                elif action == "rework" and handler is not None:
+                    text = (
+                        f"案件 {ref(issue)} 核查未通过，请返工：{p.move.comment} / "
+                        f"case {ref(issue)} failed verification, rework: {p.move.comment}"
+                    )
+                    notes.append(self.note(issue, "rework", text, at, recipient_id=handler))
+                elif action == "escalate":
+                    level += 1
+                    owner = self.chain(issue)[level]
+                    notes.append(self.note(issue, "escalation", p.move.comment, at, owner=owner))
+        Notification.objects.bulk_create(notes, batch_size=2000)
+        return len(notes)
+
+    def note(
+        self,
+        issue: Issue,
+        kind: str,
+        message: str,
+        at: dt.datetime,
+        owner: Owner | None = None,
+        recipient_id: int | None = None,
+    ) -> Notification:
+        """A notification; read a while after it came, unless it came within the last day."""
+        read = at + dt.timedelta(minutes=float(self.rng.uniform(5, 180)))
+        return Notification(
+            issue=issue,
+            kind=kind,
+            message=message,
+            owner=owner,
+            recipient_id=recipient_id,
+            created_at=at,
+            read_at=read if read < self.now - dt.timedelta(days=1) else None,
+        )
+
+    def photos(
+        self,
+        results: dict[Issue, tuple[State, list[Played]]],
+        transitions: dict[Issue, list[Transition]],
+    ) -> int:
+        """Evidence photos on a sample of closed cases' last report-back; a few report photos."""
+        closed = [
+            i for i, (s, _) in results.items() if s.status == S.CLOSED and not s.merged_into_id
+        ]
+        cited = [i for i in results if i.source == "citizen"]
+        count = 0
+        for kind, pool, n, action in (
+            (Photo.Kind.EVIDENCE, closed, EVIDENCE_PHOTOS, "handle"),
+            (Photo.Kind.REPORT, cited, REPORT_PHOTOS, "report"),
+        ):
+            if not pool:
+                continue
+            for k in sorted(self.rng.choice(len(pool), size=min(n, len(pool)), replace=False)):
+                issue = pool[int(k)]
+                if kind == Photo.Kind.REPORT:
+                    add_photo(issue, evidence_jpeg(self.rng), kind, now=issue.reported_at)
+                else:
+                    # Uploaded minutes before the report-back, which then took it as its evidence.
+                    step = [t for t in transitions[issue] if t.action == action][-1]
+                    taken = step.at - dt.timedelta(minutes=float(self.rng.uniform(1, 20)))
+                    add_photo(issue, evidence_jpeg(self.rng), kind, transition=step, now=taken)
+                count += 1
+        return count

@@ -1,0 +1,1 @@
+"""Routing: a point to its zones, owner chain, region and department; the bulk router, receipts, issue import and export."""

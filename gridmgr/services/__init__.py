@@ -1,1 +1,0 @@
-"""Use cases of gridmgr: assignment, coverage, plans, imports, reports."""

@@ -1,0 +1,93 @@
+"""Generate unit grids: lattice cells or street blocks, clipped to communities and coded."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import shapely
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Max
+
+from geodata.grid import make_codes, square_cells, street_blocks
+from geodata.measure import LocalProjection
+from gridmgr.models import GridCode, Layer, Plan, Region
+from gridmgr.territory.imports import ImportReport, save_zones
+
+
+def code12(region: Region) -> str:
+    """The 12-digit form of a region code (sub-district and district codes padded)."""
+    return region.code.ljust(12, "0")
+
+
+def grid_areas(region: Region) -> list[Region]:
+    """The regions a grid is cut in: communities, else sub-districts, else the region itself."""
+    below = Region.objects.filter(code__startswith=region.code).exclude(pk=region.pk)
+    for level in (Region.Level.COMMUNITY, Region.Level.SUBDISTRICT):
+        found = list(below.filter(level=level))
+        if found:
+            return found
+    return [region]
+
+
+def next_sequence(prefix: str) -> int:
+    """The first sequence number never issued under a code prefix (codes are never reused)."""
+    top = GridCode.objects.filter(prefix=prefix).aggregate(m=Max("sequence"))["m"]
+    return (top or 0) + 1
+
+
+def generate_grid(
+    region: Region,
+    plan: Plan,
+    layer: Layer,
+    *,
+    cell_size_m: float | None = None,
+    streets: Sequence[shapely.Geometry] | None = None,
+    progress: object = None,
+) -> ImportReport:
+    """Cut the region into unit grids (square cells or street blocks) in a plan."""
+    scheme = settings.GRIDMGR_GRID_CODE_SCHEME
+    report = ImportReport()
+    if not layer.is_unit_grid:
+        layer.is_unit_grid = True
+        layer.save(update_fields=["is_unit_grid"])
+    areas = grid_areas(region)
+    bar = progress(areas) if callable(progress) else areas
+    # One projection for the whole region, so neighbouring communities share lattice lines.
+    proj = LocalProjection.around(shapely.from_wkb(bytes(region.boundary.wkb)))
+    with transaction.atomic():
+        for area in bar:
+            outline = shapely.from_wkb(bytes(area.boundary.wkb))
+            if streets is not None:
+                cells = street_blocks(list(streets), clip=outline)
+            else:
+                cells = square_cells(outline, float(cell_size_m or 100.0), proj)
+            if not cells:
+                continue
+            prefix = code12(area)
+            codes = make_codes(prefix, len(cells), scheme, start=next_sequence(prefix))
+            rows = [
+                (code, f"{area.name}{code[12:]}号网格", cell, None, "")
+                for code, cell in zip(codes, cells, strict=True)
+            ]
+            save_zones(plan, layer, rows, report)
+        link_parents(plan, layer)
+    return report
+
+
+def link_parents(plan: Plan, layer: Layer) -> None:
+    """Give each zone of a layer the parent-layer zone covering its inner point."""
+    if layer.parent_id is None:
+        return
+    with connection.cursor() as cur:
+        cur.execute(
+            """
+            UPDATE gridmgr_zone z SET parent_id = (
+              SELECT p.id FROM gridmgr_zone p
+              WHERE p.layer_id = %(parent)s AND (p.plan_id = %(plan)s OR p.active)
+                AND ST_Covers(p.geom, ST_PointOnSurface(z.geom))
+              ORDER BY (p.plan_id = %(plan)s) DESC, p.area_m2, p.code LIMIT 1)
+            WHERE z.plan_id = %(plan)s AND z.layer_id = %(layer)s
+            """,
+            {"parent": layer.parent_id, "plan": plan.pk, "layer": layer.pk},
+        )

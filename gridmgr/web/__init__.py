@@ -1,1 +1,0 @@
-"""web package of gridmgr."""
