@@ -34,5 +34,9 @@ class UnsupportedFormatError(GeoDataError):
     """A file type that no reader handles."""
 
 
+class UnitGridError(GeoDataError):
+    """Unit grids that cannot be generated or coded as asked (cell size, code scheme, prefix)."""
+
+
 class InputLimitError(GeoDataError):
     """A file beyond a limit: too many features, or folders nested too deeply."""

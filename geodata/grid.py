@@ -11,7 +11,7 @@ import shapely
 from numpy.typing import ArrayLike, NDArray
 from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon
 
-from geodata.errors import GeoDataError
+from geodata.errors import UnitGridError
 from geodata.measure import LocalProjection
 
 Area: TypeAlias = Polygon | MultiPolygon
@@ -28,10 +28,6 @@ GRID_CODE_SCHEMES: dict[str, tuple[int, int]] = {
 }
 
 
-class GridError(GeoDataError):
-    """A grid that cannot be generated or coded as asked."""
-
-
 def square_cells(
     area: Area,
     cell_size_m: float,
@@ -41,7 +37,7 @@ def square_cells(
 ) -> list[MultiPolygon]:
     """Cut an area into lattice cells of cell_size_m, ordered W→E then N→S."""
     if not cell_size_m > 0:
-        raise GridError(
+        raise UnitGridError(
             f"网格边长必须为正数（收到 {cell_size_m}）",
             f"cell size must be positive (got {cell_size_m})",
         )
@@ -152,9 +148,11 @@ def street_blocks(
 def grid_code(prefix: str, seq: int, seq_digits: int) -> str:
     """Return the grid code: the region prefix followed by the zero-padded sequence."""
     if not prefix.isdigit():
-        raise GridError(f"编码前缀须为数字：{prefix!r}", f"code prefix must be digits: {prefix!r}")
+        raise UnitGridError(
+            f"编码前缀须为数字：{prefix!r}", f"code prefix must be digits: {prefix!r}"
+        )
     if not 1 <= seq < 10**seq_digits:
-        raise GridError(
+        raise UnitGridError(
             f"网格序号 {seq} 超出 {seq_digits} 位编码范围（1–{10**seq_digits - 1}）",
             f"grid sequence {seq} does not fit {seq_digits} digits (1–{10**seq_digits - 1})",
         )
@@ -165,12 +163,12 @@ def make_codes(community_code12: str, count: int, scheme: str, start: int = 1) -
     """Return count consecutive grid codes for a community under a coding scheme."""
     if scheme not in GRID_CODE_SCHEMES:
         known = "、".join(GRID_CODE_SCHEMES)
-        raise GridError(
+        raise UnitGridError(
             f"未知的网格编码方案 {scheme!r}（可选：{known}）",
             f"unknown grid code scheme {scheme!r} (one of: {', '.join(GRID_CODE_SCHEMES)})",
         )
     if len(community_code12) != 12 or not community_code12.isdigit():
-        raise GridError(
+        raise UnitGridError(
             f"社区代码须为 12 位数字：{community_code12!r}",
             f"community code must be 12 digits: {community_code12!r}",
         )
@@ -182,7 +180,7 @@ def make_codes(community_code12: str, count: int, scheme: str, start: int = 1) -
     # Check both ends once, then format without re-validating each code.
     grid_code(prefix, start, seq_digits)
     if last >= 10**seq_digits:
-        raise GridError(
+        raise UnitGridError(
             f"{count} 个网格超出 {scheme} 位方案的 {seq_digits} 位序号容量（最多到 {10**seq_digits - 1}）",
             f"{count} grids overflow the {seq_digits}-digit sequence of scheme {scheme} "
             f"(at most {10**seq_digits - 1})",

@@ -134,31 +134,31 @@ def landing(request: HttpRequest) -> str:
 
 
 @dataclass(frozen=True)
-class Entry:
+class TopBarEntry:
     key: str
     url: str
     label: Any
     current: bool = False
 
 
-def _current(entries: list[Entry], request: HttpRequest) -> list[Entry]:
+def _current(entries: list[TopBarEntry], request: HttpRequest) -> list[TopBarEntry]:
     """Mark the entry of the page shown: the exact address, else the longest path prefix."""
     here, full = request.path, request.get_full_path()
     exact = [e for e in entries if e.url == full]
     prefixed = [e for e in entries if "?" not in e.url and here.startswith(e.url)]
     found = exact or sorted(prefixed, key=lambda e: -len(e.url))[:1]
-    return [Entry(e.key, e.url, e.label, e in found[:1]) for e in entries]
+    return [TopBarEntry(e.key, e.url, e.label, e in found[:1]) for e in entries]
 
 
-def top_bar_entries(request: HttpRequest) -> list[Entry]:
+def top_bar_entries(request: HttpRequest) -> list[TopBarEntry]:
     """The top bar's pages for this user, in order: its work list first."""
     if not request.user.is_authenticated:
-        entries = [Entry(p.key, reverse(p.url_name), p.label) for p in PUBLIC]
+        entries = [TopBarEntry(p.key, reverse(p.url_name), p.label) for p in PUBLIC]
         return _current(entries, request)
     work = work_list(acting(request))
-    entries = [Entry("work", work[1], work[0])] if work else []
+    entries = [TopBarEntry("work", work[1], work[0])] if work else []
     entries += [
-        Entry(p.key, reverse(p.url_name), p.label) for p in PAGES.values() if p.rule(request)
+        TopBarEntry(p.key, reverse(p.url_name), p.label) for p in PAGES.values() if p.rule(request)
     ]
     return _current(entries, request)
 

@@ -112,11 +112,11 @@ class Change:
     into: Issue | None = None
 
 
-class Receipt(tuple[Issue, bool]):
+class Received(tuple[Issue, bool]):
     """What `receive` returns: unpacks as (issue, created); `.duplicates` are possible twins,
     looked up when first asked for (intake itself does not wait for the search)."""
 
-    def __new__(cls, issue: Issue, created: bool) -> Receipt:
+    def __new__(cls, issue: Issue, created: bool) -> Received:
         return super().__new__(cls, (issue, created))
 
     @property
@@ -152,7 +152,7 @@ def receive(
     actor: AbstractBaseUser | None = None,
     actor_label: str = "",
     now: dt.datetime | None = None,
-) -> Receipt:
+) -> Received:
     """Take in a report as a new case; a sender's repeated key returns its first case.
 
     The one place where a taken key is answered: by the case of the same sender
@@ -179,18 +179,18 @@ def receive(
             # A retry is answered with the first case even if the point is refused now.
             if (earlier := earlier_case(idempotency)) is None:
                 raise
-            return Receipt(earlier, False)
+            return Received(earlier, False)
         step = make_transition(issue, "report", "", actor, now, label=actor_label or source)
         try:
             if insert_issue(issue, route, step):
-                return Receipt(issue, True)
+                return Received(issue, True)
         except IntegrityError:
             # A tracking number drawn twice (24 random bits a day), or the key's first case
             # committed by a concurrent retry: nothing was stored, look again or draw again.
             if attempt == RECEIVE_ATTEMPTS and idempotency is None:
                 raise
         if (earlier := earlier_case(idempotency)) is not None:
-            return Receipt(earlier, False)
+            return Received(earlier, False)
     # Each time refused, and no case found with the key (deleted in between).
     raise IntegrityError(f"report refused {RECEIVE_ATTEMPTS} times; no case with {idempotency}")
 

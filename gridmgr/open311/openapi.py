@@ -88,7 +88,7 @@ SCHEMAS: dict[str, Any] = {
         long={"type": "number", "minimum": -180, "maximum": 180},
         media_url=NULLABLE_TEXT,
     ),
-    "Receipt": obj(
+    "Submitted": obj(
         ["service_request_id"],
         service_request_id=TEXT,
         service_notice=NULLABLE_TEXT,
@@ -178,8 +178,8 @@ POST_REQUEST = {
     },
     "responses": answers(
         {
-            "201": success({"type": "array", "items": ref("Receipt")}, "created"),
-            "200": success({"type": "array", "items": ref("Receipt")}, "a repeated key"),
+            "201": success({"type": "array", "items": ref("Submitted")}, "created"),
+            "200": success({"type": "array", "items": ref("Submitted")}, "a repeated key"),
         },
         403,
         404,

@@ -83,8 +83,8 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
         )
     key = keys.authenticate(request.POST.get("api_key") or request.GET.get("api_key"))
     new = params.new_request(request.POST, request.headers.get("Idempotency-Key"))
-    receipt, created = georeport.submit(new, key)
-    return render("service_requests", receipt, fmt, status=201 if created else 200)
+    submitted, created = georeport.submit(new, key)
+    return render("service_requests", submitted, fmt, status=201 if created else 200)
 
 
 @georeport_view("GET")

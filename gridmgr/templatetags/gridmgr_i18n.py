@@ -84,7 +84,7 @@ def party_label(party: Any) -> str:
 
 @register.filter
 def who(entry: Any) -> str:
-    """Who did a timeline entry (services.timeline.Entry): a login as is; for a step without a
+    """Who did a timeline entry (casework.timeline.Entry): a login as is; for a step without a
     user, the system's bilingual label or the issue's source, in the active language."""
     if isinstance(entry.item, Transition) and entry.item.actor_id is None:
         source = i18n.SOURCE_LABELS.get(entry.who)

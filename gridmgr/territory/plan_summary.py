@@ -16,7 +16,7 @@ from django.db import connection
 
 from gridmgr.editor.preview import preview_draft
 from gridmgr.models import Layer, Plan
-from gridmgr.territory.plans import Move, activate_plan, preview_plan
+from gridmgr.territory.plans import Handover, activate_plan, preview_plan
 
 # Zones of the plan against the active zones of the same layer, matched by code.
 _CHANGES_SQL = """
@@ -54,7 +54,7 @@ class PlanSummary:
     layers: list[LayerChange]
     open_issues: int
     moved: int
-    moves: list[Move] = field(default_factory=list)
+    moves: list[Handover] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

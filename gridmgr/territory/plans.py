@@ -42,7 +42,7 @@ def layer_or_new(name: str) -> Layer:
 
 
 @dataclass
-class Move:
+class Handover:
     """Open issues that change hands in one layer."""
 
     layer: str
@@ -59,7 +59,7 @@ class Preview:
     layers: list[str]
     open_issues: int
     moved: int
-    moves: list[Move] = field(default_factory=list)
+    moves: list[Handover] = field(default_factory=list)
 
 
 def _router_for(plan: Plan) -> BulkRouter:
@@ -114,7 +114,7 @@ def preview_plan(plan: Plan) -> Preview:
     layers = sorted(
         names[i] for i in plan.zones.order_by().values_list("layer_id", flat=True).distinct()
     )
-    moves = [Move(a, b, c, n) for (a, b, c), n in counts.most_common()]
+    moves = [Handover(a, b, c, n) for (a, b, c), n in counts.most_common()]
     return Preview(plan.name, layers, len(ids), len(moved_issues), moves)
 
 

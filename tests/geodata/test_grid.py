@@ -9,10 +9,9 @@ import pytest
 import shapely
 from shapely.geometry import MultiPolygon, shape
 
-from geodata.errors import GeoDataError
+from geodata.errors import GeoDataError, UnitGridError
 from geodata.grid import (
     GRID_CODE_SCHEMES,
-    GridError,
     grid_code,
     make_codes,
     order_cells,
@@ -98,7 +97,7 @@ def test_square_cells_drop_cells_under_the_minimum_area():
 
 
 def test_square_cells_refuse_a_non_positive_size():
-    with pytest.raises(GridError) as info:
+    with pytest.raises(UnitGridError) as info:
         square_cells(shapely.box(116, 39, 116.1, 39.1), 0)
     assert "边长" in info.value.zh and "cell size" in info.value.en
 
@@ -160,14 +159,14 @@ def test_grid_code_sequence_overflow_is_refused_in_both_languages():
         make_codes("110101001001", 1000, "15")
     assert "1000" in info.value.zh and re.search(r"[\u4e00-\u9fff]", info.value.zh)
     assert "overflow" in info.value.en
-    with pytest.raises(GridError):
+    with pytest.raises(UnitGridError):
         make_codes("110101001001", 2, "14", start=99)
-    with pytest.raises(GridError):
+    with pytest.raises(UnitGridError):
         grid_code("110101001001", 0, 3)
 
 
 def test_grid_codes_refuse_unknown_schemes_and_bad_community_codes():
-    with pytest.raises(GridError, match="unknown grid code scheme"):
+    with pytest.raises(UnitGridError, match="unknown grid code scheme"):
         make_codes("110101001001", 1, "16")
-    with pytest.raises(GridError, match="12 digits"):
+    with pytest.raises(UnitGridError, match="12 digits"):
         make_codes("110101001", 1, "15")

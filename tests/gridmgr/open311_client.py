@@ -25,7 +25,7 @@ DISCOVERY = ["changeset", "contact", "key_service", "endpoints"]
 ENDPOINT = ["specification", "url", "changeset", "type", "formats"]
 SERVICE = ["service_code", "service_name", "description", "metadata", "type", "keywords", "group"]
 DEFINITION = ["service_code", "attributes"]
-RECEIPT = ["service_request_id", "service_notice", "account_id"]
+SUBMITTED = ["service_request_id", "service_notice", "account_id"]
 TOKEN = ["service_request_id", "token"]
 REQUEST = [
     "service_request_id",

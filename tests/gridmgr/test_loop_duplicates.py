@@ -22,12 +22,12 @@ def first_report(world: World) -> Issue:
 
 def test_a_report_next_to_an_open_one_is_offered_as_its_duplicate(world: World) -> None:
     first = first_report(world)
-    receipt = receive(
+    received = receive(
         *world.move(*spot(world), 12, -5), world.categories["rubbish"], now=at(2026, 3, 2, 15)
     )
-    issue, created = receipt  # still unpacks as before
-    assert created and receipt.duplicates == [first]
-    assert receipt.issue == issue
+    issue, created = received  # still unpacks as before
+    assert created and received.duplicates == [first]
+    assert received.issue == issue
 
 
 def test_far_other_old_or_closed_cases_are_not_duplicates(world: World) -> None:

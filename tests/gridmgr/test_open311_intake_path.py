@@ -76,10 +76,10 @@ def test_a_case_is_received_in_two_statements_and_its_twins_are_found_when_asked
     spot = world.inside(full_cells(world.subs["S1"], world.grid)[0])
     first = cases.receive(*spot, world.categories["rubbish"]).issue
     with CaptureQueriesContext(connection) as sent:
-        receipt = cases.receive(*spot, world.categories["rubbish"], idempotency=SENDER.key("k2"))
+        received = cases.receive(*spot, world.categories["rubbish"], idempotency=SENDER.key("k2"))
     statements = [q["sql"] for q in sent.captured_queries if "SAVEPOINT" not in q["sql"]]
     assert len(statements) == 2, statements  # route; the case with receipts and its record
-    assert receipt.duplicates == [first]
+    assert received.duplicates == [first]
     again = cases.receive(*spot, world.categories["parking"], idempotency=SENDER.key("k2"))
-    assert (again.issue.pk, again.created) == (receipt.issue.pk, False)
-    assert receipt.issue.transitions.get().action == "report"
+    assert (again.issue.pk, again.created) == (received.issue.pk, False)
+    assert received.issue.transitions.get().action == "report"

@@ -12,7 +12,7 @@ from gridmgr.models import Issue, Transition
 from gridmgr.open311.keys import active_keys, revoke
 from tests.gridmgr.open311_client import (
     FORMATS,
-    RECEIPT,
+    SUBMITTED,
     a_point,
     errors_of,
     new_key,
@@ -37,12 +37,12 @@ def test_post_opens_a_case_routed_to_its_cell_with_a_tracking_number(
     form = report_form(world, key, description="消防通道被占", address_string="朝阳门南小街 1 号")
     response = post(client, **form)
     assert response.status_code == 201
-    [receipt] = parse_json(response)
-    assert list(receipt) == RECEIPT
+    [submitted] = parse_json(response)
+    assert list(submitted) == SUBMITTED
     issue = Issue.objects.get()
-    assert receipt["service_request_id"] == issue.tracking_number
-    assert "交警支队" in receipt["service_notice"]
-    assert receipt["account_id"] is None
+    assert submitted["service_request_id"] == issue.tracking_number
+    assert "交警支队" in submitted["service_notice"]
+    assert submitted["account_id"] is None
     cell = full_cells(world.subs["S3"], world.grid)[0]
     assert (issue.zone, issue.owner) == (cell, world.owners["网格员S3"])
     assert issue.department == world.owners["交警"]
@@ -63,7 +63,7 @@ def test_post_xml_answers_with_one_request_element_in_spec_order(
     assert response.status_code == 201
     root = parse_xml(response)
     assert root.tag == "service_requests" and tags(root) == ["request"]
-    assert tags(root[0]) == RECEIPT
+    assert tags(root[0]) == SUBMITTED
     fields = texts(root[0])
     assert fields["service_request_id"] == Issue.objects.get().tracking_number
     assert fields["account_id"] == "u-42"

@@ -45,7 +45,7 @@ class CategoryField(forms.ModelChoiceField):
         return f"{obj.code} {local_name(obj)}"
 
 
-class CategoryFilter(filters.ModelChoiceFilter):
+class CategoryChoiceFilter(filters.ModelChoiceFilter):
     field_class = CategoryField
 
 
@@ -65,7 +65,7 @@ class CaseNumberFilter(filters.CharFilter):
     field_class = CaseNumberField
 
 
-class IssueFilter(filters.FilterSet):
+class IssuePageFilter(filters.FilterSet):
     """The filters of the issue list and map, all optional, combined with AND."""
 
     number = CaseNumberFilter(
@@ -80,7 +80,7 @@ class IssueFilter(filters.FilterSet):
         method="by_status",
         empty_label=_("全部"),
     )
-    category = CategoryFilter(
+    category = CategoryChoiceFilter(
         label=_("类别"),
         queryset=Category.objects.select_related("parent"),
         method="by_category",

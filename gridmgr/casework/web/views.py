@@ -30,7 +30,7 @@ from gridmgr.casework.web import queries
 from gridmgr.casework.web.forms import (
     MAX_REPORT_PHOTOS,
     ActionForm,
-    IssueFilter,
+    IssuePageFilter,
     ReportForm,
     TrackForm,
 )
@@ -68,8 +68,8 @@ def _map_context() -> dict[str, object]:
     return {"outline": queries.outline(), "basemap": basemaps.basemap()}
 
 
-def _filtered(request: HttpRequest) -> IssueFilter:
-    return IssueFilter(request.GET, queryset=visible_issues(request.user), request=request)
+def _filtered(request: HttpRequest) -> IssuePageFilter:
+    return IssuePageFilter(request.GET, queryset=visible_issues(request.user), request=request)
 
 
 @page_view("issues")
