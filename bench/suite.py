@@ -131,7 +131,7 @@ def bulk(
             rate,
             "issues/s",
             seconds=best["total"],
-            detail="read_point_table, CategoryResolver, BulkRouter, import_batch: "
+            detail="import_issue_file (read_point_table, CategoryResolver, BulkRouter, import_batch): "
             + " · ".join(f"{s} {best[s]:.2f} s" for s in steps)
             + (
                 " · route and COPY, overlapped {route_copy:.2f} s · receipt sets {sets:.2f} s"

@@ -1,4 +1,7 @@
-"""Bulk intake of issues: route arrays of points and write issues and receipts with COPY."""
+"""Bulk writing of issues: route arrays of points and write issues and receipts with COPY.
+
+The machinery of an import (gridmgr.routing.issue_file holds its rules) and of the demo's issues.
+"""
 
 from __future__ import annotations
 
@@ -401,26 +404,3 @@ def _model_defaults(n: int, written: dict) -> dict:
     ]
     values = {f.column: f.get_default() for f in fields}  # "" for text fields without default
     return {column: pa.repeat(pa.scalar(v), n) for column, v in values.items() if v is not None}
-
-
-def external_ids(column: np.ndarray) -> list[str | None]:
-    """A column of external ids as text; blank and null values are no id."""
-    # v != v: a null in a numeric column arrives as NaN.
-    texts = ("" if v is None or v != v else str(v).strip() for v in column.tolist())
-    return [text or None for text in texts]
-
-
-def clashing_ids(ids: list[str | None], rows: np.ndarray) -> np.ndarray:
-    """Per row (among `rows`): its external id repeats an earlier row's or an imported issue's."""
-    wanted = [r for r in np.flatnonzero(rows).tolist() if ids[r] is not None]
-    with connection.cursor() as cur:
-        cur.execute(
-            "SELECT external_id FROM gridmgr_issue WHERE external_id = ANY(%s)",
-            [[ids[r] for r in wanted]],
-        )
-        seen = {row[0] for row in cur.fetchall()}
-    clash = np.zeros(len(ids), dtype=bool)
-    for r in wanted:
-        clash[r] = ids[r] in seen
-        seen.add(ids[r])
-    return clash

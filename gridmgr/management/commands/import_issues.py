@@ -1,23 +1,12 @@
 """import_issues PATH --lon-field F --lat-field F --category-field F [...]"""
 
 from argparse import ArgumentParser
-from typing import Any, NoReturn
+from typing import Any
 
-import numpy as np
-
-from geodata.readers import PointTable, read_point_table
-from gridmgr.errors import GridError
 from gridmgr.management.base import GridCommand, coord_sys
-from gridmgr.routing.bulk import BulkRouter
-from gridmgr.routing.categories import CategoryResolver, read_category_map
-from gridmgr.routing.issue_import import (
-    IssueBatch,
-    OutsideRows,
-    clashing_ids,
-    external_ids,
-    import_batch,
-)
-from gridmgr.territory.imports import MAX_REPORTED
+from gridmgr.routing.issue_file import IssueFile, RowsRefused, import_issue_file
+
+HOW_TO_SKIP = ("（可加 --skip-invalid 跳过）", " (use --skip-invalid to skip them)")
 
 
 class Command(GridCommand):
@@ -46,91 +35,33 @@ class Command(GridCommand):
         )
 
     def run(self, **options: Any) -> None:
-        table = read_point_table(
+        source = IssueFile(
             options["path"],
             lon_field=options["lon_field"],
             lat_field=options["lat_field"],
+            category_field=options["category_field"],
+            id_field=options.get("id_field"),
             coord_sys=coord_sys(options),
             srid=options.get("srid"),
+            category_map=options.get("category_map"),
         )
-        batch, refused = self._batch(table, options)
-        router = BulkRouter()
-        skip = options["skip_invalid"]
-        if refused and not skip:
-            # Refused already: route every row all the same, so that the report lists them all.
-            outside = np.flatnonzero(router.route(batch.lon, batch.lat).outside).tolist()
-            self._refuse(refused + self._outside(outside))
         try:
-            done = import_batch(
-                batch,
-                router,
-                skip_outside=skip,
+            report = import_issue_file(
+                source,
+                create_categories=options["create_categories"],
+                skip_invalid=options["skip_invalid"],
                 keep_indexes=options["keep_indexes"],
                 progress=lambda steps: self.progress(list(steps), desc="issues"),
             )
-        except OutsideRows as exc:
-            self._refuse(refused + self._outside(exc.rows))
-        refused = sorted(refused + self._outside(np.flatnonzero(done.routes.outside).tolist()))
-        for r, why in refused:
+        except RowsRefused as exc:
+            raise RowsRefused(exc.refused, HOW_TO_SKIP) from None
+        for r, why in report.refused:
             self.stdout.write(f"跳过 / skipped row {r}: {why}")
-        routes = done.routes.take(done.written)
-        self._summary(len(table), len(done.written), refused, routes)
-
-    def _outside(self, rows: list[int]) -> list[tuple[int, str]]:
-        return [(int(self.rows[r]), "位置不在本区范围内 / lies outside the district") for r in rows]
-
-    def _refuse(self, refused: list[tuple[int, str]]) -> NoReturn:
-        refused = sorted(refused)
-        lines = [f"第 {r} 行 / row {r}: {why}" for r, why in refused[:MAX_REPORTED]]
-        raise GridError(
-            f"{len(refused)} 行被拒绝，未写入任何数据（可加 --skip-invalid 跳过）：\n"
-            + "\n".join(lines),
-            f"{len(refused)} rows refused, nothing written (use --skip-invalid to skip them)",
-        )
-
-    def _batch(self, table: PointTable, options: dict[str, Any]) -> tuple[IssueBatch, list]:
-        path = options.get("category_map")
-        mapping = read_category_map(path) if path else {}
-        resolver = CategoryResolver(mapping, create=options["create_categories"])
-        field = options["category_field"]
-        if field not in table.columns:
-            raise GridError(f"没有类别字段“{field}”", f"no category field '{field}'")
-        cats, deps, unknown = resolver.resolve(table.columns[field])
-        refused = [(r, why) for r, why in table.bad]
-        values = np.asarray(table.columns[field], dtype=str)
-        for row in np.flatnonzero((cats < 0) & table.ok):
-            refused.append((int(row) + 1, f"未知类别 / unknown category: {values[row]}"))
-        ok = table.ok & (cats >= 0)
-        ids: list[str | None] | None = None
-        if options.get("id_field"):
-            ids, ok = self._ids(table, options["id_field"], ok, refused)
-        self.rows = np.flatnonzero(ok) + 1
-        batch = IssueBatch(table.lon[ok], table.lat[ok], cats[ok], deps[ok], external_id=ids)
-        self.created = resolver.created or []
-        return batch, refused
-
-    def _ids(
-        self, table: PointTable, field: str, ok: np.ndarray, refused: list
-    ) -> tuple[list[str | None], np.ndarray]:
-        """The external ids of the usable rows; rows repeating an id are refused."""
-        if field not in table.columns:
-            raise GridError(f"没有编号字段“{field}”", f"no id field '{field}'")
-        ids = external_ids(table.columns[field])
-        clash = clashing_ids(ids, ok)
-        for row in np.flatnonzero(clash):
-            refused.append(
-                (int(row) + 1, f"编号重复或已导入 / external id repeated or imported: {ids[row]}")
-            )
-        ok = ok & ~clash
-        return [ids[r] for r in np.flatnonzero(ok)], ok
-
-    def _summary(self, total: int, written: int, refused: list, routes: Any) -> None:
-        blind = int(routes.in_blind_spot().sum())
-        overlap = int(routes.in_overlap().sum())
-        if self.created:
-            self.stdout.write(f"新建类别 / categories created: {', '.join(self.created)}")
+        if report.created:
+            self.stdout.write(f"新建类别 / categories created: {', '.join(report.created)}")
         self.stdout.write(
-            f"问题：共 {total} 行，导入 {written}，拒绝 {len(refused)}，盲区 {blind}，重叠 {overlap} / "
-            f"issues: {total} rows, {written} assigned, {len(refused)} refused, "
-            f"{blind} in blind spots, {overlap} in overlaps"
+            f"问题：共 {report.rows} 行，导入 {report.written}，拒绝 {len(report.refused)}，"
+            f"盲区 {report.blind}，重叠 {report.overlap} / "
+            f"issues: {report.rows} rows, {report.written} assigned, {len(report.refused)} "
+            f"refused, {report.blind} in blind spots, {report.overlap} in overlaps"
         )
