@@ -3,8 +3,8 @@
 `import_issue_file` reads the file, maps its columns, resolves the categories, refuses bad rows
 (all of them listed, nothing written) or skips them, then routes and writes the rest through
 gridmgr.routing.issue_import. The command `import_issues` only parses its arguments into an
-IssueFile and prints the ImportReport; a test or an admin action calls the same function and
-gets the same rows. The caller holds the transaction (and rolls it back for a dry run).
+IssueFile and prints the IssueImportReport; a test or an admin action calls the same function
+and gets the same rows. The caller holds the transaction (and rolls it back for a dry run).
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ class IssueFile:
 
 
 @dataclass
-class ImportReport:
+class IssueImportReport:
     """What an import did: rows read, rows refused (file row, why) and the issues written."""
 
     rows: int
@@ -84,7 +84,7 @@ def import_issue_file(
     keep_indexes: bool = False,
     progress: Callable[[Iterable[Any]], Iterable[Any]] | None = None,
     timings: dict[str, float] | None = None,
-) -> ImportReport:
+) -> IssueImportReport:
     """Import the issues of a file, each routed to its zones and owners, with their receipts.
 
     Bad rows (unreadable, unknown category, repeated id, outside the district) are skipped
@@ -129,7 +129,7 @@ def import_issue_file(
     except OutsideRows as exc:
         raise RowsRefused(refused + outside(exc.rows)) from exc
     routes = done.routes.take(done.written)
-    return ImportReport(
+    return IssueImportReport(
         rows=len(table),
         refused=sorted(refused + outside(_outside(done.routes.outside))),
         issue_ids=done.ids,
