@@ -6,7 +6,6 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
 from gridmgr.models import Account, AccountRole, Issue, Ownership, Receipt, Zone
-from gridmgr.territory.lineage import routed_to_units
 
 
 def account_of(user: AbstractBaseUser | AnonymousUser | None) -> Account | None:
@@ -55,7 +54,7 @@ def responsible_q(account: Account | None) -> Q:
     # The units of the zones owned now, under every plan version: a redraw that keeps a code
     # keeps its earlier cases in sight, as an ownership change within one plan does.
     zones = owned_zone_ids(account)
-    return routed_to_units(zones) | Q(owner_id=account.owner_id)
+    return Issue.routed_to_units(zones) | Q(owner_id=account.owner_id)
 
 
 def sees_every_issue(account: Account | None) -> bool:

@@ -19,18 +19,10 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler, set_rollback
 
 from geodata.errors import GeoDataError
-from gridmgr.errors import NotFoundError, PlanError
+from gridmgr.errors import bilingual, http_status
 from gridmgr.i18n import SEPARATOR
-from gridmgr.territory.zone_edits import ZoneAccessError, ZoneConflictError
+from gridmgr.territory.zone_edits import ZoneConflictError
 
-# First match wins; every other GeoDataError (bad coordinates, unknown category…) is a 400.
-STATUS_OF = (
-    (ZoneAccessError, status.HTTP_403_FORBIDDEN),
-    (ZoneConflictError, status.HTTP_409_CONFLICT),
-    (PlanError, status.HTTP_409_CONFLICT),
-    (NotFoundError, status.HTTP_404_NOT_FOUND),
-    (GeoDataError, status.HTTP_400_BAD_REQUEST),
-)
 # A message of the HTTP status, when DRF's own cannot be had in both languages.
 GENERIC = {
     400: ("请求有误", "bad request"),
@@ -51,15 +43,10 @@ FIXED = (
 )
 
 
-def bilingual(zh: str, en: str, **extra: Any) -> dict[str, Any]:
-    """An error body: `detail` in both languages, and each language on its own."""
-    return {**extra, "detail": f"{zh}{SEPARATOR}{en}", "zh": zh, "en": en}
-
-
 def error_response(exc: GeoDataError, code: int | None = None) -> Response:
     """The response for a domain error."""
     if code is None:
-        code = next(c for kind, c in STATUS_OF if isinstance(exc, kind))
+        code = http_status(exc)
     extra = {}
     if isinstance(exc, ZoneConflictError) and exc.current_version is not None:
         extra["current_version"] = exc.current_version

@@ -16,7 +16,6 @@ from rest_framework.request import Request
 from rest_framework_gis.filters import InBBoxFilter
 
 from gridmgr.models import Category, Issue, Owner, Ownership, Region, Zone
-from gridmgr.territory.lineage import routed_to_units
 
 BIGINT = 2**63 - 1
 
@@ -146,7 +145,7 @@ class IssueFilter(df.FilterSet):
         return queryset.filter(Q(category__code=value) | Q(category__parent__code=value))
 
     def filter_zone(self, queryset: QuerySet[Issue], name: str, value: int) -> QuerySet:
-        return queryset.filter(routed_to_units([value]))
+        return queryset.filter(Issue.routed_to_units([value]))
 
     def filter_overdue(self, queryset: QuerySet[Issue], name: str, value: bool) -> QuerySet:
         late = Q(status__in=Issue.OPEN_STATUSES, due_at__lt=timezone.now())

@@ -39,10 +39,10 @@ from gridmgr.api.permissions import (
     account,
 )
 from gridmgr.coverage.analysis import analyse
+from gridmgr.editor import plan_summary
 from gridmgr.errors import NotFoundError
 from gridmgr.models import Category, Layer, Owner, Ownership, Plan, Region, Station, Zone
 from gridmgr.server.lockout import lockout_message, retry_after
-from gridmgr.territory import plan_summary
 from gridmgr.territory.plans import preview_plan
 from gridmgr.territory.zone_edits import change_zone, create_zone, delete_zone
 

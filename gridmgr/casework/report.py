@@ -36,15 +36,6 @@ def find_category(code_or_name: str) -> Category:
     return found
 
 
-def department_of(category: Category) -> int | None:
-    """The handling department of a category, inherited from its parent when unset."""
-    if category.department_id is not None:
-        return category.department_id
-    if category.parent_id is not None:
-        return Category.objects.get(pk=category.parent_id).department_id
-    return None
-
-
 def routed_issue(
     lon: float, lat: float, category: Category, *, coord_sys: str = "wgs84", **fields: Any
 ) -> tuple[Issue, Route]:
@@ -53,7 +44,7 @@ def routed_issue(
         xs, ys = to_wgs84(lon, lat, coord_sys)
         lon, lat = float(xs), float(ys)
     check_lonlat(lon, lat, "问题位置 / issue location")
-    # The route also reads the department (department_of), in the same statement.
+    # The route also reads the department (routing.categories.department_of), in the same statement.
     route = route_point(lon, lat, category=category)
     fields.setdefault("reported_at", timezone.now())
     issue = Issue(location=Point(lon, lat, srid=4326), category=category, **fields)

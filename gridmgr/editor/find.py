@@ -11,9 +11,10 @@ import shapely
 from django.db.models import Q
 
 from gridmgr.maps import panel as mappanel
-from gridmgr.maps.data import BBox, layer_coverage
+from gridmgr.maps.data import layer_coverage
 from gridmgr.models import Layer, Plan, Zone
 from gridmgr.models.zones import ZoneQuerySet
+from gridmgr.viewport.view import BBox
 
 PIECE_KINDS = ("blind", "overlap")
 

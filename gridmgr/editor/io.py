@@ -16,8 +16,8 @@ from django.views.decorators.http import require_http_methods
 from shapely.geometry.base import BaseGeometry
 
 from geodata.errors import GeoDataError
-from gridmgr.api.errors import STATUS_OF, bilingual
 from gridmgr.editor.drafts import EditorError
+from gridmgr.errors import bilingual, http_status
 from gridmgr.models import Zone
 from gridmgr.territory.zone_edits import ZoneConflictError
 from gridmgr.validators import first_refusal, strings, years_refusal
@@ -31,13 +31,12 @@ STALE = (
 
 def error_response(exc: GeoDataError) -> JsonResponse:
     """A domain error as JSON: 403, 404, 409 or 400, in both languages."""
-    status = next(code for kind, code in STATUS_OF if isinstance(exc, kind))
     extra: dict[str, Any] = {}
     if isinstance(exc, ZoneConflictError):
         extra["stale"] = STALE
         if exc.current_version is not None:
             extra["current_version"] = exc.current_version
-    return JsonResponse(bilingual(exc.zh, exc.en, **extra), status=status)
+    return JsonResponse(bilingual(exc.zh, exc.en, **extra), status=http_status(exc))
 
 
 def endpoint(*methods: str) -> Callable[[View], View]:

@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from gridmgr.access import is_centre, owned_zone_ids
 from gridmgr.i18n import local, local_label
-from gridmgr.maps.data import BBox, min_zoom
 from gridmgr.models import Account, AccountRole, Layer, Plan, Region, Zone
 from gridmgr.models.owners import Role
+from gridmgr.viewport.view import BBox, min_zoom
 
 # ST_AsGeoJSON with 15 decimals gives back every stored double exactly (lon/lat below 1000).
 _DIGITS = 15

@@ -19,23 +19,22 @@ from django.views.decorators.http import require_POST
 
 from geodata.errors import GeoDataError
 from gridmgr.access import account_of, is_centre
-from gridmgr.api.errors import STATUS_OF
 from gridmgr.editor import drafts as editor
 from gridmgr.editor import find as editor_find
 from gridmgr.editor import mapdata as editor_map
 from gridmgr.editor import owners as editor_owners
+from gridmgr.editor import plan_summary
 from gridmgr.editor.drafts import EditorError
 from gridmgr.editor.find import PIECE_KINDS
 from gridmgr.editor.io import body, day, endpoint, geometry, integer, zone_json
 from gridmgr.editor.preview import preview_draft
-from gridmgr.errors import GridError
+from gridmgr.errors import GridError, http_status
 from gridmgr.i18n import local_message
-from gridmgr.maps.data import BBox, parse_zoom
 from gridmgr.models import Layer, Owner, Plan, Zone
 from gridmgr.pages import page_view
-from gridmgr.territory import plan_summary
 from gridmgr.territory.plans import preview_plan
 from gridmgr.territory.zone_edits import ZoneAccessError
+from gridmgr.viewport.view import BBox, parse_zoom
 
 GEOJSON = "application/geo+json"
 
@@ -82,9 +81,8 @@ def fix(request: HttpRequest) -> HttpResponse:
             raise EditorError("未知的类型：应为盲区或重叠", "kind must be blind or overlap")
         plan = editor.draft_to_fix(request.user, layer)
     except GeoDataError as exc:
-        status = next(code for cls, code in STATUS_OF if isinstance(exc, cls))
         text = local_message(exc)
-        return HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
+        return HttpResponse(text, status=http_status(exc), content_type="text/plain; charset=utf-8")
     focus = ",".join(f"{v:.7f}" for v in (bbox.minx, bbox.miny, bbox.maxx, bbox.maxy))
     query = {"layer": layer.pk, "focus": focus, "piece": kind}
     if plan is not None:

@@ -17,7 +17,7 @@ from gridmgr.i18n import local_label, local_name, local_pair
 from gridmgr.models import Issue, Ownership, PlanActivation, Region, Transition, Zone
 from gridmgr.models.owners import OWNER_CHAIN, Role
 from gridmgr.models.zones import ZoneQuerySet
-from gridmgr.territory.lineage import lineage_of, routed_to_unit, unit_zones
+from gridmgr.territory.lineage import lineage_of
 
 # "116.41,39.92", "116.41 39.92", "116.41，39.92" (full-width comma from a Chinese keyboard).
 _COORDS = re.compile(r"^\s*(-?\d{1,3}(?:\.\d+)?)\s*[,，\s]\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
@@ -154,7 +154,7 @@ def zone_panel(zone: Zone, issues: QuerySet[Issue]) -> dict[str, Any]:
 
     Issues and history are the zone's unit's (its code in the layer) under every plan version.
     """
-    mine = issues.filter(routed_to_unit(zone))
+    mine = issues.filter(Issue.routed_to_unit(zone))
     lineage = lineage_of(zone)
     open_issues = mine.filter(status__in=Issue.OPEN_STATUSES).order_by("-reported_at", "-id")
     return {
@@ -257,7 +257,7 @@ def history(zone: Zone, issues: QuerySet[Issue]) -> list[dict[str, Any]]:
     events: list[tuple[dt.datetime, dict[str, Any]]] = [
         (_moment(zone.updated_at), {"kind": "zone", "version": zone.version})
     ]
-    versions = Zone.objects.filter(unit_zones(zone))
+    versions = Zone.objects.filter(zone.unit())
     activations = PlanActivation.objects.filter(
         layer_id=zone.layer_id, plan_id__in=versions.values("plan_id")
     )

@@ -23,6 +23,7 @@ from gridmgr.maps import panel as mappanel
 from gridmgr.models import Layer, Zone
 from gridmgr.pages import page_view
 from gridmgr.viewport import basemaps
+from gridmgr.viewport.view import BBox, parse_zoom
 
 GEOJSON = "application/geo+json"
 MVT = "application/vnd.mapbox-vector-tile"
@@ -41,11 +42,11 @@ def _refused(error: GridError) -> JsonResponse:
     return JsonResponse({"error": error.zh, "error_en": error.en}, status=400)
 
 
-def _in_view(request: HttpRequest, build: Callable[[mapdata.BBox, int], str]) -> HttpResponse:
+def _in_view(request: HttpRequest, build: Callable[[BBox, int], str]) -> HttpResponse:
     """The GeoJSON `build` makes of the view ?bbox=w,s,e,n&zoom=Z, or why the view is refused."""
     try:
-        bbox = mapdata.BBox.parse(request.GET.get("bbox"))
-        zoom = mapdata.parse_zoom(request.GET.get("zoom"))
+        bbox = BBox.parse(request.GET.get("bbox"))
+        zoom = parse_zoom(request.GET.get("zoom"))
     except GridError as error:
         return _refused(error)
     return HttpResponse(build(bbox, zoom), content_type=GEOJSON)
@@ -115,7 +116,7 @@ def issue_features(request: HttpRequest) -> HttpResponse:
     """Issues the user may see, as points: ?bbox=… (optional) &status=open|all."""
     try:
         raw = request.GET.get("bbox")
-        bbox = mapdata.BBox.parse(raw) if raw else None
+        bbox = BBox.parse(raw) if raw else None
     except GridError as error:
         return _refused(error)
     open_only = request.GET.get("status", "open") != "all"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.gis.db import models
@@ -12,6 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from gridmgr.models.zones import Zone
 
 # A case's number where it was given none (a grid worker's report, an import): its local report
 # day, "N" (never a hex digit, so never equal to a random citizen number) and its id.
@@ -281,6 +284,16 @@ class Issue(models.Model):
         Through the receipt sets, not the Routing view: no join on the issues, no duplicates.
         """
         return Q(receipt_set__in=Receipt.objects.filter(**lookups).values("set_id"))
+
+    @staticmethod
+    def routed_to_unit(zone: Zone) -> Q:
+        """Issues routed to the zone's unit (layer and code) under any plan."""
+        return Issue.routed_to(zone__layer_id=zone.layer_id, zone__code=zone.code)
+
+    @staticmethod
+    def routed_to_units(zone_ids: Iterable[int]) -> Q:
+        """Issues routed to the units of the given zones under any plan."""
+        return Issue.routed_to(zone_id__in=Zone.objects.unit_versions(zone_ids).values("id"))
 
     @property
     def is_open(self) -> bool:

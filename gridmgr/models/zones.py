@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.contrib.gis.db import models
 from django.contrib.gis.geos import Point
@@ -104,6 +105,19 @@ class ZoneQuerySet(models.QuerySet["Zone"]):
             )
         ).distinct()
 
+    def unit_versions(self, zone_ids: Iterable[int]) -> ZoneQuerySet:
+        """Every zone, in any plan, of the units of the given zones (index zone_unit).
+
+        A unit is one layer and one zone code, whichever plan its rows belong to
+        (gridmgr.territory.lineage tells what a redraw made of it)."""
+        codes: dict[int, list[str]] = {}
+        for layer_id, code in self.filter(pk__in=list(zone_ids)).values_list("layer", "code"):
+            codes.setdefault(layer_id, []).append(code)
+        match = Q(pk__in=[])
+        for layer_id, some in codes.items():
+            match |= Q(layer_id=layer_id, code__in=some)
+        return self.model.objects.filter(match)
+
 
 class Zone(models.Model):
     """A polygon of one layer in one plan, with a code, a name and an owner."""
@@ -154,6 +168,10 @@ class Zone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def unit(self) -> Q:
+        """The zones of this zone's unit (its layer and code) in every plan: a Zone filter."""
+        return Q(layer_id=self.layer_id, code=self.code)
 
 
 class GridCode(models.Model):

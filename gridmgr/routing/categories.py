@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 from geodata.inputs import check_input_file
 from geodata.readers import FALLBACK_ENCODING
 from gridmgr.errors import GridError
+from gridmgr.models import Category
 
 
 def read_category_map(path: str | Path) -> dict[str, str]:
@@ -38,6 +39,15 @@ def read_category_map(path: str | Path) -> dict[str, str]:
     return {row[0].strip(): row[1].strip() for row in rows if len(row) >= 2}
 
 
+def department_of(category: Category) -> int | None:
+    """The handling department of a category, inherited from its parent when unset."""
+    if category.department_id is not None:
+        return category.department_id
+    if category.parent_id is not None:
+        return Category.objects.get(pk=category.parent_id).department_id
+    return None
+
+
 @dataclass
 class CategoryResolver:
     """Maps the category names found in a file to category ids."""
@@ -48,8 +58,6 @@ class CategoryResolver:
 
     def resolve(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict[str, str]]:
         """Category and department ids per row (-1 unknown) and the unknown values."""
-        from gridmgr.casework.report import department_of
-        from gridmgr.models import Category
 
         by_key: dict[str, Category] = {}
         for c in Category.objects.all():
@@ -100,7 +108,6 @@ def _unique_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _new_category(name: str) -> Any:
-    from gridmgr.models import Category
 
     parent, _ = Category.objects.get_or_create(
         code="99", defaults={"kind": "event", "name": "导入类别", "name_en": "Imported categories"}

@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.http.response import HttpResponseBase
 
+from gridmgr.errors import bilingual
 from gridmgr.validators import FORBIDDEN, NUL, first_refusal, forbidden_character, refusal
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -33,8 +34,6 @@ def respond(request: HttpRequest, status: int, zh: str, en: str) -> HttpResponse
 
         return errors("json" if path.endswith(".json") else "xml", status, f"{zh} / {en}")
     if path.startswith("/api/"):
-        from gridmgr.api.errors import bilingual  # the API package loads DRF and the models
-
         return JsonResponse(bilingual(zh, en), status=status)
     return HttpResponse(f"{zh} / {en}", status=status, content_type="text/plain; charset=utf-8")
 

@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.template.loader import render_to_string
 
+from gridmgr.errors import bilingual
 from gridmgr.server.logs import request_id
 
 HEADER = "X-Request-ID"
@@ -102,7 +103,5 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
         return errors("xml" if path.endswith(".xml") else "json", 500, f"{zh} / {en}")
     if path.startswith("/api/"):
-        from gridmgr.api.errors import bilingual
-
         return JsonResponse(bilingual(zh, en, request_id=rid), status=500)
     return HttpResponse(render_to_string("500.html", {"zh": zh, "en": en}), status=500)

@@ -22,9 +22,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q, QuerySet
 
-from gridmgr.models import Issue, Layer, Zone
+from gridmgr.models import Layer, Zone
 
 CURRENT, NEW, RETIRED = "current", "new", "retired"
 
@@ -158,29 +157,3 @@ def lineages(layer: Layer | int, codes: Iterable[str]) -> dict[str, Lineage]:
 def lineage_of(zone: Zone) -> Lineage:
     """The lineage of a zone's unit."""
     return lineages(zone.layer_id, [zone.code]).get(zone.code, Lineage(zone.code, CURRENT))
-
-
-def unit_zones(zone: Zone) -> Q:
-    """Zones of the zone's unit, in every plan: a Zone filter."""
-    return Q(layer_id=zone.layer_id, code=zone.code)
-
-
-def unit_versions(zone_ids: Iterable[int]) -> QuerySet[Zone]:
-    """Every zone, in any plan, of the units of the given zones (index zone_unit)."""
-    codes: dict[int, list[str]] = {}
-    for layer_id, code in Zone.objects.filter(pk__in=list(zone_ids)).values_list("layer", "code"):
-        codes.setdefault(layer_id, []).append(code)
-    match = Q(pk__in=[])
-    for layer_id, some in codes.items():
-        match |= Q(layer_id=layer_id, code__in=some)
-    return Zone.objects.filter(match)
-
-
-def routed_to_unit(zone: Zone) -> Q:
-    """Issues routed to the zone's unit under any plan: an Issue filter."""
-    return Issue.routed_to(zone__layer_id=zone.layer_id, zone__code=zone.code)
-
-
-def routed_to_units(zone_ids: Iterable[int]) -> Q:
-    """Issues routed to the units of the given zones under any plan: an Issue filter."""
-    return Issue.routed_to(zone_id__in=unit_versions(zone_ids).values("id"))

@@ -31,9 +31,13 @@ FROM gridmgr_zone WHERE id = ANY(%s)
 class ZoneAccessError(GridError):
     """A zone edit by someone who may not make it (outside their sector, wrong role)."""
 
+    http_status = 403
+
 
 class ZoneConflictError(GridError):
     """A zone edit that clashes with the stored state: a newer version, or rows that use it."""
+
+    http_status = 409
 
     def __init__(self, zh: str, en: str, current_version: int | None = None) -> None:
         super().__init__(zh, en)

@@ -21,7 +21,7 @@ from django.core import checks
 from django.db import connection
 
 from gridmgr.errors import GridError
-from gridmgr.maps.data import MAX_ZOOM, BBox, coordinate_digits, simplify_tolerance
+from gridmgr.viewport.view import MAX_ZOOM, BBox, coordinate_digits, simplify_tolerance
 
 TIANDITU_URL = (
     "https://t{s}.tianditu.gov.cn/%(layer)s_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
