@@ -8,8 +8,8 @@ import math
 import pytest
 from django.test import Client, override_settings
 
-from gridmgr.maps.data import coordinate_digits, simplify_tolerance
 from gridmgr.models import Ownership, Zone
+from gridmgr.viewport.view import coordinate_digits, simplify_tolerance
 from tests.gridmgr.map_client import bbox_around, centre_client, codes, codes_in_box, get_geojson
 from tests.world import World, full_cells
 

@@ -12,8 +12,8 @@ from gridmgr.access import account_of
 from gridmgr.casework.report import report_issue
 from gridmgr.coverage.analysis import analyse_layer
 from gridmgr.editor import drafts as editor
+from gridmgr.editor import plan_summary
 from gridmgr.models import Issue, Ownership, Plan, Routing, Zone
-from gridmgr.territory import plan_summary
 from tests.gridmgr.editor_cases import client_of, grid_draft, make_editors
 from tests.world import World, full_cells, make_owner, shape
 
