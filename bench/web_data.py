@@ -1,6 +1,6 @@
 """The web bench's database: the Dongcheng demo plus a generated layer of about 30k unit grids.
 
-The dense layer is cut by the app's own grid generation (services.grids.generate_grid, per
+The dense layer is cut by the app's own grid generation (gridmgr.territory.grids.generate_grid, per
 sub-district, 20-digit codes: the 15-digit scheme numbers at most 999 grids a sub-district)
 in a plan of its own, activated, below the demo's package areas: the map page, the tile
 endpoint and the coverage report all see it as a real unit-grid layer.

@@ -95,7 +95,7 @@ def apply_route(issue: Issue, route: Route, department_id: int | None) -> None:
 # transaction of its own, one round trip, and no model instance per receipt (the hot path of
 # every report). An issue whose idempotency key is taken inserts nothing at all. The receipts
 # go as one JSON list, so that the statement is the same whatever the number of layers; they
-# join the issue's receipt set, which usually exists already (services/receipts.py).
+# join the issue's receipt set, which usually exists already (gridmgr/routing/receipts.py).
 _RECEIPT_KEYS = ("layer_id", "zone_id", "plan_id", "owner_id", "rule", "distance_m")
 # Field types whose Python values the driver takes as they are (get_db_prep_save would
 # return them unchanged on PostgreSQL, at a cost that shows on the hot path).

@@ -75,7 +75,7 @@ def _picks() -> list[tuple[str, str, Owner | None, str]]:
         ("wanggeyuan", AccountRole.GRID_WORKER, _zone_owner("grid_worker", grid), f"{grid}"),
         ("chengguan", AccountRole.DEPARTMENT, department, f"{department}"),
         # The other departments of the demo's focus categories, so that every demo case has a
-        # real handler in its history (services/demo_history.py).
+        # real handler in its history (gridmgr/demo/history.py).
         ("chengguanwei", AccountRole.DEPARTMENT, _department("城市管理委员会"), "城管委"),
         ("jiaojing", AccountRole.DEPARTMENT, _department("交通支队"), "交警 / traffic police"),
         ("ducha", AccountRole.INSPECTOR, None, "督查 / inspector"),

@@ -82,7 +82,7 @@ def add_issues(
 ) -> DemoIssues:
     """Create the demo's issues over the focus categories through the bulk intake, all reported.
 
-    Their steps after the report are written by services.demo_history.
+    Their steps after the report are written by gridmgr.demo.history.
     """
     focus = [c for c in categories if c.is_focus]
     weights = np.array([next(s.weight for s in data.CATEGORIES if s.code == c.code) for c in focus])

@@ -3,8 +3,8 @@
 Everything is drawn from one seed, so two loads give the same district. The demo carries
 deliberate faults (two holes, two unowned grids, one grid drawn across two neighbours) so that
 coverage reports and the blind-spot and overlap flags of issues have something to show. The
-issues come with 60 days of the closed loop behind them (services.demo_history), timed on the
-2026 working calendar, with the demo accounts (services.demo_accounts) as the people acting.
+issues come with 60 days of the closed loop behind them (gridmgr.demo.history), timed on the
+2026 working calendar, with the demo accounts (gridmgr.demo.accounts) as the people acting.
 """
 
 from __future__ import annotations

@@ -145,7 +145,7 @@ class ApiKey(models.Model):
 
 
 class RateBucket(models.Model):
-    """A token bucket of a rate limit (services.ratelimit): the tokens left at `updated_at`."""
+    """A token bucket of a rate limit (gridmgr.server.ratelimit): the tokens left at `updated_at`."""
 
     key = models.CharField(_("限流键"), max_length=200, primary_key=True)
     tokens = models.FloatField(_("剩余令牌"))

@@ -198,7 +198,7 @@ class Issue(models.Model):
     # The closed loop (issue 4): tracking, deadlines, escalation, merging.
     # Both unique among the issues that have one (Meta.constraints), like external_id.
     tracking_number = models.CharField(_("查询编号"), max_length=20, null=True, blank=True)
-    # Namespaced by its sender (services.idempotency): room for the prefix and a 100-character key.
+    # Namespaced by its sender (gridmgr.casework.idempotency): room for the prefix and a 100-character key.
     idempotency_key = models.CharField(_("幂等键"), max_length=200, null=True, blank=True)
     reporter_name = models.CharField(
         _("上报人"), max_length=100, blank=True, default="", db_default=""

@@ -1,4 +1,4 @@
-"""Forms of the web pages."""
+"""The scoreboard page's form: the unit type and the period."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""URLs of the web package."""
+"""URLs of the scoreboard page (/scores/) and its workbook (/scores.xlsx)."""
 
 from django.urls import URLPattern, URLResolver, path
 

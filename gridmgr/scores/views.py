@@ -1,4 +1,4 @@
-"""Pages of the web package: the evaluation scoreboard (综合评价) and its download."""
+"""Pages of the evaluation scoreboard (综合评价) and its download."""
 
 from __future__ import annotations
 

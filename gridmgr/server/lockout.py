@@ -3,7 +3,7 @@
 django-axes (settings AXES_*) locks one user name out from one address after a few failures.
 Guessing a few passwords for each of many names from one address (password spraying) is
 slowed here: each failed login from an address takes a token of its bucket
-(services.ratelimit, GRIDMGR_LOGIN_ADDRESS_FAILURES_PER_HOUR); with none left, every login
+(gridmgr.server.ratelimit, GRIDMGR_LOGIN_ADDRESS_FAILURES_PER_HOUR); with none left, every login
 from that address is refused, the right password too, until the bucket refills.
 """
 

@@ -9,7 +9,7 @@
 {{ zh|local_pair:en }}                two fields of one text (name, name_en)
 {{ issue.status|status_label }}        a status code ("reported" → 已上报)
 {{ issue.source|source_label }}        an issue's source, {{ note.kind|notice_label }}
-{{ party|party_label }}                a responsible party's duty (services.parties.Party)
+{{ party|party_label }}                a responsible party's duty (routing.parties.Party)
 {{ entry|who }}                        who did a step of a case's timeline
 """
 

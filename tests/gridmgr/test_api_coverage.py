@@ -1,4 +1,4 @@
-"""The coverage report through the API: the json of services.coverage.analyse, not stored."""
+"""The coverage report through the API: the json of gridmgr.coverage.analysis.analyse, not stored."""
 
 from __future__ import annotations
 

@@ -126,7 +126,7 @@ def receipt_zones(issue: Issue) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Sheet:
-    """The facts of a case for its detail page (the history comes from services.timeline)."""
+    """The facts of a case for its detail page (the history comes from casework.timeline)."""
 
     receipt: list[Routing]
     chain: list[Owner]

@@ -1,7 +1,7 @@
 """How many cases one address may report on the public form.
 
 The citizen form needs no login, so a script could flood the command centre with cases. Each
-client address has a token bucket (services.ratelimit) of GRIDMGR_REPORT_LIMIT_PER_HOUR cases,
+client address has a token bucket (gridmgr.server.ratelimit) of GRIDMGR_REPORT_LIMIT_PER_HOUR cases,
 refilled at that many an hour (0: no limit); logged-in users (grid workers reporting for
 someone) are not counted. The token is taken in the case's own transaction, in one statement,
 so parallel posts cannot all pass and a refused or failed report takes none. REMOTE_ADDR is

@@ -1,6 +1,6 @@
 """Case-work pages: list, map and sheet of the cases a user may see, their steps; citizen pages.
 
-Views parse, authorise (login and services.access.visible_issues), call a service, render.
+Views parse, authorise (login and gridmgr.access.visible_issues), call a service, render.
 """
 
 from __future__ import annotations
