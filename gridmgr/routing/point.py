@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
 
 from gridmgr.errors import OutsideDistrictError
 from gridmgr.models.issues import Category, Rule
@@ -142,13 +141,6 @@ class Route:
 class LayerInfo:
     id: int
     owner_role: str
-
-
-def layer_infos() -> list[LayerInfo]:
-    """The layers, top first."""
-    with connection.cursor() as cur:
-        cur.execute("SELECT id, owner_role FROM gridmgr_layer ORDER BY rank, name")
-        return [LayerInfo(i, role) for i, role in cur.fetchall()]
 
 
 def route_point(
