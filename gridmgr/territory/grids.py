@@ -6,13 +6,13 @@ from collections.abc import Sequence
 
 import shapely
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import Max
+from django.db import transaction
+from django.db.models import BooleanField, ExpressionWrapper, Max, Q, Subquery
 
 from geodata.grid import make_codes, square_cells, street_blocks
 from geodata.measure import LocalProjection
-from gridmgr.models import GridCode, Layer, Plan, Region
-from gridmgr.territory.imports import ImportReport, save_zones
+from gridmgr.models import GridCode, Layer, Plan, Region, Zone
+from gridmgr.territory.imports import ImportReport, outer_inner_point, save_zones
 
 
 def code12(region: Region) -> str:
@@ -79,15 +79,11 @@ def link_parents(plan: Plan, layer: Layer) -> None:
     """Give each zone of a layer the parent-layer zone covering its inner point."""
     if layer.parent_id is None:
         return
-    with connection.cursor() as cur:
-        cur.execute(
-            """
-            UPDATE gridmgr_zone z SET parent_id = (
-              SELECT p.id FROM gridmgr_zone p
-              WHERE p.layer_id = %(parent)s AND (p.plan_id = %(plan)s OR p.active)
-                AND ST_Covers(p.geom, ST_PointOnSurface(z.geom))
-              ORDER BY (p.plan_id = %(plan)s) DESC, p.area_m2, p.code LIMIT 1)
-            WHERE z.plan_id = %(plan)s AND z.layer_id = %(layer)s
-            """,
-            {"parent": layer.parent_id, "plan": plan.pk, "layer": layer.pk},
-        )
+    in_plan = ExpressionWrapper(Q(plan=plan), output_field=BooleanField())
+    covering = (
+        Zone.objects.filter(Q(plan=plan) | Q(active=True), layer_id=layer.parent_id)
+        .filter(geom__covers=outer_inner_point())
+        .order_by(in_plan.desc(), "area_m2", "code")
+        .values("pk")[:1]
+    )
+    Zone.objects.filter(plan=plan, layer=layer).update(parent=Subquery(covering))

@@ -11,8 +11,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import shapely
+from django.contrib.gis.db.models import MultiPolygonField
+from django.contrib.gis.db.models.functions import PointOnSurface
 from django.contrib.gis.geos import GEOSGeometry
-from django.db import connection, transaction
+from django.db import transaction
+from django.db.models import ExpressionWrapper, OuterRef, Subquery
+from django.db.models.functions import Length
 from shapely.geometry import MultiPolygon
 
 from geodata.errors import FieldError, GeoDataError
@@ -255,19 +259,20 @@ def save_zones(plan: Plan, layer: Layer, rows: list[tuple], report: ImportReport
     return zones
 
 
+def outer_inner_point() -> PointOnSurface:
+    """The inner point of the outer query's zone, for a subquery (an OuterRef has no type)."""
+    geom = ExpressionWrapper(OuterRef("geom"), output_field=MultiPolygonField(srid=4326))
+    return PointOnSurface(geom)
+
+
 def assign_regions(plan: Plan, layer: Layer) -> None:
     """Set each zone's region: the deepest region that covers its inner point."""
-    with connection.cursor() as cur:
-        cur.execute(
-            """
-            UPDATE gridmgr_zone z SET region_id = (
-              SELECT r.id FROM gridmgr_region r
-              WHERE ST_Covers(r.boundary, ST_PointOnSurface(z.geom))
-              ORDER BY length(r.code) DESC LIMIT 1)
-            WHERE z.plan_id = %s AND z.layer_id = %s
-            """,
-            [plan.pk, layer.pk],
-        )
+    deepest = (
+        Region.objects.filter(boundary__covers=outer_inner_point())
+        .order_by(Length("code").desc())
+        .values("pk")[:1]
+    )
+    Zone.objects.filter(plan=plan, layer=layer).update(region=Subquery(deepest))
 
 
 def _save_owners(layer: Layer, zones: list[Zone], names: list[str]) -> None:
