@@ -6,6 +6,9 @@ from typing import Any
 from geodata.errors import GeoDataError
 from gridmgr.i18n import SEPARATOR
 
+# The reasons a refused import lists, one per line, before "… and N more".
+MAX_REPORTED = 20
+
 
 class GridError(GeoDataError):
     """A request the service refuses, with a reason a grid manager understands."""

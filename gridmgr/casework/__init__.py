@@ -1,1 +1,6 @@
-"""Case work pages: the issue list and map, the case sheet with its actions, citizen reports."""
+"""Case work: the closed loop of a case (loop, lifecycle), reporting one (report), idempotency keys,
+the working calendar, escalation, notifications, duplicates and repeats, photos, the timeline.
+Its pages are in casework.web.
+
+May import: access, errors, i18n, models, routing, validators.
+"""

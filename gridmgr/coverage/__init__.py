@@ -1,1 +1,5 @@
-"""Coverage: blind spots, overlaps and border crossings; the cache, report tables and files, export jobs and the /coverage/ page."""
+"""Coverage: blind spots, overlaps and border crossings (analysis); the cache; report tables and
+files (PDF, XLSX, GeoPackage, HTML map); export jobs; and the /coverage/ page.
+
+May import: access, conf, errors, i18n, models, pages, territory, viewport.
+"""

@@ -1,1 +1,5 @@
-"""The zone editor: draw, cut, split, merge zones of a draft plan and assign their owners."""
+"""The zone editor: drafts of a plan, drawing, cutting, splitting and merging zones, owners in
+bulk, search, the preview and activation summary; its page and JSON endpoints.
+
+May import: access, coverage, errors, i18n, maps, models, pages, territory, validators, viewport.
+"""

@@ -1,0 +1,4 @@
+"""The command line: each command parses its arguments, calls one domain function and prints.
+
+May import: access, casework, coverage, demo, errors, i18n, models, open311, routing, territory, validators.
+"""

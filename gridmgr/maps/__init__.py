@@ -1,1 +1,5 @@
-"""The map page of the browser app: the district, its layers, issues and coverage."""
+"""The district map (/map/): zones in the view, vector tiles, regions, stations, cases, blind spots
+and overlaps; the search box and a zone's panel.
+
+May import: access, coverage, errors, i18n, models, pages, territory, viewport.
+"""

@@ -1,4 +1,9 @@
-"""Models of gridmgr."""
+"""The tables of gridmgr: regions, layers, plans and zones, owners and stations, issues, receipts
+and categories, the records of cases, accounts, snapshots. Query rules that belong to one table
+live on its model or queryset.
+
+May import: i18n.
+"""
 
 from gridmgr.models.accounts import Account, AccountRole
 from gridmgr.models.cases import (

@@ -19,11 +19,10 @@ import numpy as np
 from django.db import connection
 
 from geodata.readers import PointTable, read_point_table
-from gridmgr.errors import GridError
+from gridmgr.errors import MAX_REPORTED, GridError
 from gridmgr.routing.bulk import BulkRouter
 from gridmgr.routing.categories import CategoryResolver, read_category_map
 from gridmgr.routing.issue_import import IssueBatch, OutsideRows, import_batch
-from gridmgr.territory.imports import MAX_REPORTED
 
 OUTSIDE = "位置不在本区范围内 / lies outside the district"
 

@@ -1,1 +1,4 @@
-"""Template tags of gridmgr."""
+"""Template filters: bilingual data and labels in the active language.
+
+May import: i18n, models.
+"""

@@ -1,1 +1,5 @@
-"""The territory: regions, layers, plans and their zones, unit-grid generation, zone edits, imports."""
+"""The territory: regions, layers, plans and their activation, zones and their edits, unit-grid
+generation, region and zone imports, a unit's lineage across plans, the district's extent.
+
+May import: access, errors, i18n, models, routing, validators.
+"""

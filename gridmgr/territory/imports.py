@@ -23,11 +23,10 @@ from geodata.errors import FieldError, GeoDataError
 from geodata.measure import areas_m2
 from geodata.readers import Feature
 from geodata.validate import feature_label, labelled, polygonal
+from gridmgr.errors import MAX_REPORTED
 from gridmgr.models import GridCode, Layer, Owner, Ownership, Plan, Region, Zone
 from gridmgr.models.regions import CODE_LENGTH
 from gridmgr.territory.extent import Placed, misplaced
-
-MAX_REPORTED = 20
 
 
 @dataclass
