@@ -5,9 +5,14 @@ from __future__ import annotations
 import argparse
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bench.measure import Results, Row
+
+if TYPE_CHECKING:
+    from bench.load import Loaded
+    from bench.suite import Plan
+    from bench.world import Grid, World
 
 OUT = Path(__file__).resolve().parent / "out"
 
@@ -28,6 +33,11 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--no-web", action="store_true", help="skip the browser-app figures (bench.web)"
+    )
+    parser.add_argument(
+        "--coverage-only",
+        action="store_true",
+        help="only the coverage figures (no bulk, one-issue, readers, web or intake parts)",
     )
     parser.add_argument(
         "--no-intake", action="store_true", help="skip the Open311 intake load (bench.intake_load)"
@@ -63,8 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     print("== bench database: ", end="", flush=True)
     print(setup_django())
 
-    from bench import assign, suite
-    from bench.load import cells_table, load_world, swap_grid
+    from bench import suite
+    from bench.load import cells_table, load_world
     from bench.measure import machine
     from bench.world import add_grid, build_world, cell_size_for
 
@@ -84,7 +94,6 @@ def main(argv: list[str] | None = None) -> int:
     big_grid = add_grid(world, "big", 100.0 if quick else cell_size_for(world, 100_000))
     loaded = load_world(world, main_grid)
     cells_table("bench_cells_big", big_grid.cells)
-    points = assign.make_points(world, plan.points, loaded.categories, OUT / "points.csv")
     results.meta["world"] = {
         "district_km2": round(world.area_m2 / 1e6, 1),
         "subdistricts": len(world.subdistricts),
@@ -109,6 +118,26 @@ def main(argv: list[str] | None = None) -> int:
     suite.coverage(
         results, world, loaded, big_grid, "SELECT geom FROM bench_cells_big", plan, False
     )
+    if not args.coverage_only:
+        rest(results, world, loaded, (main_grid, big_grid), plan, args)
+    return report(results, started, "coverage.json" if args.coverage_only else "results.json")
+
+
+def rest(
+    results: Results,
+    world: World,
+    loaded: Loaded,
+    grids: tuple[Grid, Grid],
+    plan: Plan,
+    args: argparse.Namespace,
+) -> None:
+    """Every part after the coverage figures (the main grid, then the big one)."""
+    from bench import assign, suite
+    from bench.load import swap_grid
+
+    quick = bool(args.quick)
+    main_grid, big_grid = grids
+    points = assign.make_points(world, plan.points, loaded.categories, OUT / "points.csv")
     print("== bulk assignment", flush=True)
     suite.bulk(results, world, loaded, main_grid, points, plan)
     print("== one issue at a time", flush=True)
@@ -133,6 +162,9 @@ def main(argv: list[str] | None = None) -> int:
 
         results.meta["intake"] = intake_load.in_child(quick)
 
+
+def report(results: Results, started: float, name: str) -> int:
+    """Print the table and write bench/out/<name>."""
     results.meta["elapsed_s"] = round(time.perf_counter() - started, 1)
     print()
     print(results.table())
@@ -140,10 +172,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"check: {check}")
     if results.meta.get("intake"):
         print(intake_line(results.meta["intake"]))
-    print(
-        f"\n{results.mode} run in {results.meta['elapsed_s']} s; figures in {OUT / 'results.json'}"
-    )
-    results.write_json(OUT / "results.json")
+    print(f"\n{results.mode} run in {results.meta['elapsed_s']} s; figures in {OUT / name}")
+    results.write_json(OUT / name)
     return 0
 
 

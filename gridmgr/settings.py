@@ -298,6 +298,9 @@ GRIDMGR_MAP_COVERAGE_CACHE_S = env_int("GRIDMGR_MAP_COVERAGE_CACHE_S", 600)
 # result: the first visit after a change pays for the analysis once, not once per worker.
 # "memory" keeps a cache per process instead (Django's LocMemCache).
 GRIDMGR_CACHE = env_str("GRIDMGR_CACHE", "database")
+# A coverage report (page, exports, /api/coverage/) is cached this long at most (seconds); a plan
+# activation, a zone edit or an ownership change invalidates it at once (gridmgr/coverage/cache.py).
+GRIDMGR_COVERAGE_CACHE_S = env_int("GRIDMGR_COVERAGE_CACHE_S", 600)
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}

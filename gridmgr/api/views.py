@@ -38,7 +38,7 @@ from gridmgr.api.permissions import (
     ZoneEditors,
     account,
 )
-from gridmgr.coverage.analysis import analyse
+from gridmgr.coverage import cache as coverage
 from gridmgr.editor import plan_summary
 from gridmgr.errors import NotFoundError
 from gridmgr.models import Category, Layer, Owner, Ownership, Plan, Region, Station, Zone
@@ -215,7 +215,9 @@ class StationViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class CoverageView(ApiMixin, APIView):
-    """Coverage of a region by each layer's active zones: blind spots, overlaps (not stored)."""
+    """Coverage of a region by each layer's active zones: blind spots, overlaps (not stored).
+
+    The reports are the coverage page's, from the same cache (gridmgr.coverage.cache)."""
 
     permission_classes = [IsAuthenticated]
     pagination_class = None  # one report per layer: a short list, never paged
@@ -230,7 +232,7 @@ class CoverageView(ApiMixin, APIView):
         region = query.validated_data.get("region") or _district()
         layer = query.validated_data.get("layer")
         layers = [layer] if layer is not None else list(Layer.objects.all())
-        return Response([report.summary() for report in analyse(region, layers)])
+        return Response([report.summary() for report in coverage.reports(region, layers)])
 
 
 def _district() -> Region:

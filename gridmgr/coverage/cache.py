@@ -1,10 +1,14 @@
-"""Coverage analyses kept in the shared cache and computed once at a time.
+"""The coverage cache: every coverage report of a region and layer goes through here.
 
-A layer's blind spots and overlaps take one to three seconds to analyse for a district. The
-result is kept in Django's cache (the database by default, settings.CACHES: one copy for every
-gunicorn worker) under a key that changes whenever what the analysis reads changes. When several
-requests miss the same key at once (the map page asks for every layer together, on every worker),
-a PostgreSQL advisory lock lets one of them analyse while the others wait and then read its result.
+A layer's blind spots and overlaps take up to a second or two to analyse for a district. The
+coverage page, its exports and /api/coverage/ all ask `report()`, which keeps the analysis in
+Django's cache (the database by default, settings.CACHES: one copy for every gunicorn worker)
+under a key that changes whenever what the analysis reads changes: the layer's plan activations,
+its zones' edits, the ownerships (dated, hence the local day), the regions and the sliver
+threshold. When several requests miss the same key at once (the map page asks for every layer
+together, on every worker), a PostgreSQL advisory lock lets one of them analyse while the others
+wait and then read its result. The change since the last snapshot is added after the cache, so
+that a new snapshot shows at once.
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
-from gridmgr.models import Layer
+from gridmgr.coverage.analysis import LayerCoverage, analyse_layer, save_snapshot, with_change
+from gridmgr.models import CoverageSnapshot, Layer, Region
 
 T = TypeVar("T")
 
@@ -37,6 +42,7 @@ SELECT (SELECT coalesce(max(id), 0) FROM gridmgr_planactivation WHERE layer_id =
 def layer_key(prefix: str, layer: Layer, *extra: object) -> str:
     """A cache key for an analysis of `layer` (and `extra`) as the database stands now."""
     with connection.cursor() as cur:
+        # One round trip of four aggregates: the ORM would take four.
         cur.execute(_FINGERPRINT_SQL, {"layer": layer.pk})
         row = cur.fetchone()
     state = "|".join(str(v) for v in (*row, layer.pk, timezone.localdate(), *extra))
@@ -60,3 +66,33 @@ def computed_once(key: str, kind: type[T], compute: Callable[[], T], seconds: in
         value = compute()
         cache.set(key, value, seconds)
     return value
+
+
+def cache_key(region: Region, layer: Layer) -> str:
+    """The cache key of a report: it changes whenever what the analysis reads changes."""
+    return layer_key("gridmgr:coverage_web:", layer, f"{region.pk}:{region.code}")
+
+
+def layer_report(region: Region, layer: Layer) -> LayerCoverage:
+    """The coverage of a region by a layer, without the change (cached)."""
+    # GRIDMGR_COVERAGE_CACHE_S bounds the life of a report: a change the key misses (an
+    # ownership's start date edited in place) shows after this long at most.
+    seconds = int(settings.GRIDMGR_COVERAGE_CACHE_S)
+    key = cache_key(region, layer)
+    return computed_once(key, LayerCoverage, lambda: analyse_layer(region, layer), seconds)
+
+
+def report(region: Region, layer: Layer) -> LayerCoverage:
+    """The coverage of a region by a layer and its change since the last snapshot: what the
+    coverage page, its exports and /api/coverage/ show."""
+    return with_change(layer_report(region, layer), region, layer)
+
+
+def reports(region: Region, layers: list[Layer]) -> list[LayerCoverage]:
+    """Reports for each layer, in the order given."""
+    return [report(region, layer) for layer in layers]
+
+
+def store_snapshots(region: Region, layers: list[Layer]) -> list[CoverageSnapshot]:
+    """Store the current coverage of each layer as a dated snapshot."""
+    return [save_snapshot(layer_report(region, layer), region, layer) for layer in layers]

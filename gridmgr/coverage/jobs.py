@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy
 from geodata.crs import SYSTEMS
 from geodata.errors import GeoDataError
 from gridmgr.conf import env_bool, env_float, env_str
-from gridmgr.coverage import cache_policy as analysis
+from gridmgr.coverage import cache
 from gridmgr.coverage.files import write_coverage
 from gridmgr.coverage.gpkg import srid_for
 from gridmgr.coverage.page import Selection, select
@@ -211,7 +211,7 @@ def _run_export(status: dict[str, Any]) -> None:
         for i, layer in enumerate(selection.layers):
             progress = 5 + 35 * i // max(len(selection.layers), 1)
             _update(status, state="running", step="analysing", progress=progress)
-            reports.append(analysis.report(selection.region, layer))
+            reports.append(cache.report(selection.region, layer))
         _update(status, state="running", step="rendering", progress=40)
         folder = _dir(status["id"])
         partial = folder / "partial" / status["filename"]

@@ -15,8 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from gridmgr.coverage import cache_policy as analysis
-from gridmgr.coverage import jobs, page
+from gridmgr.coverage import cache, jobs, page
 from gridmgr.errors import GridError, NotFoundError
 from gridmgr.i18n import local_message
 from gridmgr.pages import page_view
@@ -56,7 +55,7 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
         selection = page.select(request.GET.get("region"), request.GET.get("layer"))
     except NotFoundError as error:
         return render(request, "coverage/page.html", {**context, "error": error}, status=404)
-    reports = analysis.reports(selection.region, selection.layers)
+    reports = cache.reports(selection.region, selection.layers)
     context.update(page.page_context(selection, reports))
     return render(request, "coverage/page.html", context)
 
@@ -76,7 +75,7 @@ def store_snapshot(request: HttpRequest) -> HttpResponse:
     except NotFoundError as error:
         text = local_message(error)
         return HttpResponse(text, status=404, content_type="text/plain; charset=utf-8")
-    stored = analysis.store_snapshots(selection.region, selection.layers)
+    stored = cache.store_snapshots(selection.region, selection.layers)
     n = len(stored)
     messages.success(request, ngettext("已保存 %(n)d 个快照", "已保存 %(n)d 个快照", n) % {"n": n})
     return redirect(f"{reverse('coverage:page')}?{urlencode(selection.query())}")

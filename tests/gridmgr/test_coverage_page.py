@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from gridmgr.coverage import cache_policy as analysis
+from gridmgr.coverage import cache
 from gridmgr.coverage.analysis import LayerCoverage, analyse
 from tests.gridmgr.coverage_page_client import EXPORT, PAGE, SNAPSHOT, fresh_cache, logged_in
 from tests.loop import People
@@ -153,13 +153,13 @@ def test_a_reload_uses_the_cached_analysis_until_a_zone_changes(
     world: World, worker: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[str] = []
-    real = analysis.analyse_layer
+    real = cache.analyse_layer
 
     def counted(region: Any, layer: Any) -> LayerCoverage:
         calls.append(layer.name)
         return real(region, layer)
 
-    monkeypatch.setattr(analysis, "analyse_layer", counted)
+    monkeypatch.setattr(cache, "analyse_layer", counted)
     html_of(worker, layer=world.grid.name)
     html_of(worker, layer=world.grid.name)
     assert calls == ["单元网格"]
