@@ -6,7 +6,7 @@ The rule, run every few minutes by `manage.py escalate_overdue --commit` (cron):
 - level n (n ≥ 1) falls due at due_at + (n − 1) × the category's limit, counted on the working
   calendar: level 1 when the deadline passes, level 2 one more limit later, and so on. A
   suspension moves due_at and so the whole schedule;
-- level n notifies the n-th owner up the escalation chain (parties.escalation_chain: grid worker
+- level n notifies the n-th owner up the owner chain (parties.owner_chain: grid worker
   → stationed cadre → sector lead → linked leader), in the app and by e-mail;
 - each run raises a case by one level at most, and the level is raised with a compare-and-set,
   so the same level never fires twice, even when two runs overlap;
@@ -26,7 +26,7 @@ from gridmgr.casework.loop import RUNNING, record, ref
 from gridmgr.casework.notify import notify
 from gridmgr.casework.workcal import Calendar, category_limit, due_time
 from gridmgr.models import Issue, Owner
-from gridmgr.routing.parties import escalation_chain
+from gridmgr.routing.parties import owner_chain
 
 SYSTEM = "系统 / system"
 
@@ -74,7 +74,7 @@ def _escalate(issue: Issue, now: dt.datetime, cal: Calendar) -> Escalation | Non
     since = level_due_at(issue, level, cal)
     if since is None or now < since:
         return None
-    chain = escalation_chain(issue, timezone.localtime(now).date())
+    chain = owner_chain(issue, timezone.localtime(now).date())
     if level >= len(chain):
         return None
     taken = Issue.objects.filter(

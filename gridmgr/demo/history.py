@@ -460,12 +460,12 @@ class History:
     # --- escalation ---
 
     def chain(self, issue: Issue) -> list[Owner]:
-        """parties.escalation_chain of the issue (fetched for all issues at once)."""
+        """parties.owner_chain of the issue (fetched for all issues at once)."""
         return self.chains.get(issue.pk, [])
 
     def fetch_chains(self, issues: list[Issue]) -> None:
-        """The escalation chains of many issues in three queries, by the rules of
-        parties.escalation_chain: the issue's owner, the owners of its routing receipts from
+        """The owner chains of many issues in three queries, by the rules of
+        parties.owner_chain: the issue's owner, the owners of its routing receipts from
         the lowest layer up, then the linked leaders of its zones, higher layers first."""
         routes: dict[int, list[tuple[int | None, int | None]]] = {}
         rows = (

@@ -41,7 +41,7 @@ class Role(models.TextChoices):
     TERRITORIAL = "territorial", "属地责任人 / territorial owner"
 
 
-# The escalation chain, from the bottom up (docs/DOMAIN.md, "owner chain").
+# The owner chain, from the bottom up (docs/DOMAIN.md, "owner chain").
 OWNER_CHAIN = (
     Role.GRID_WORKER,
     Role.GRID_LEADER,

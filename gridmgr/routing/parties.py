@@ -3,7 +3,7 @@
 - Lines and blocks: the territorial owner (from the zones) and the handling department (from
   the category) are both responsible. Events go territory first (先属地、后属主), components go
   asset owner first (先属主、后属地): the first party listed is the lead (主办) notified on dispatch.
-- The escalation chain runs from the issue's owner up the routing receipt, lowest layer first
+- The owner chain runs from the issue's owner up the routing receipt, lowest layer first
   (grid worker → stationed cadre → sector lead), then to the linked leaders (挂钩领导: ownerships
   with role linked_leader on any zone of the receipt, usually the sector).
 """
@@ -41,7 +41,7 @@ def responsible_parties(issue: Issue) -> list[Party]:
     return [Party(duty, owner, k == 0) for k, (duty, owner) in enumerate(found)]
 
 
-def escalation_chain(issue: Issue, on: dt.date | None = None) -> list[Owner]:
+def owner_chain(issue: Issue, on: dt.date | None = None) -> list[Owner]:
     """The owners of an issue from the bottom up; index = escalation level (0: its owner)."""
     routings = Routing.objects.filter(issue=issue).order_by("-layer__rank")
     ids = [issue.owner_id, *routings.values_list("owner_id", flat=True)]

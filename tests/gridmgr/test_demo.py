@@ -36,7 +36,7 @@ from gridmgr.models import (
     Transition,
     Zone,
 )
-from gridmgr.routing.parties import escalation_chain
+from gridmgr.routing.parties import owner_chain
 from gridmgr.scores.board import scoreboard
 
 # One load of the demo (~20 s of load_demo, more on a busy machine) serves every test of the
@@ -402,7 +402,7 @@ class TestDemoHistory:
         assert raised is not None and int(raised.group(1)) >= 1
         # The escalations of the history went up each case's real chain of owners.
         for issue in Issue.objects.filter(escalation_level__gt=0)[:10]:
-            chain = escalation_chain(issue)
+            chain = owner_chain(issue)
             notes = Notification.objects.filter(issue=issue, kind="escalation").order_by(
                 "created_at"
             )

@@ -6,7 +6,7 @@ import pytest
 
 from gridmgr.casework.loop import TransitionError, apply, reassign
 from gridmgr.models import Category, Issue, Notification
-from gridmgr.routing.parties import escalation_chain, responsible_parties
+from gridmgr.routing.parties import owner_chain, responsible_parties
 from tests.loop import People, at, dispatched
 from tests.world import World, make_owner
 
@@ -48,11 +48,11 @@ def test_dispatch_notifies_both_parties_with_the_deadline(world: World, people: 
     assert all("2026-03-02 14:30" in n.message for n in notes)
 
 
-def test_the_escalation_chain_runs_up_the_layers_to_the_linked_leader(
+def test_the_owner_chain_runs_up_the_layers_to_the_linked_leader(
     world: World, people: People
 ) -> None:
     issue = dispatched(world, people, at(2026, 3, 2, 9))
-    chain = [o.name for o in escalation_chain(issue, at(2026, 3, 2).date())]
+    chain = [o.name for o in owner_chain(issue, at(2026, 3, 2).date())]
     assert chain == ["网格员S3", "板块长S3", "挂钩领导S3"]
 
 

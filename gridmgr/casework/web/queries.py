@@ -19,7 +19,7 @@ from django.db.models.functions import Length
 
 from gridmgr.casework.loop import OTHER_ACTIONS, STEPS
 from gridmgr.models import Issue, Owner, Photo, Region, Routing
-from gridmgr.routing.parties import escalation_chain
+from gridmgr.routing.parties import owner_chain
 
 # Outlines are simplified for the page by this many degrees (about 2 m).
 OUTLINE_TOLERANCE_DEG = 0.00002
@@ -145,7 +145,7 @@ def sheet(issue: Issue, now: dt.datetime) -> Sheet:
         issue.routings.select_related("layer", "zone", "plan", "owner").order_by("layer__rank")
     )
     overdue = issue.is_open and issue.due_at is not None and issue.due_at < now
-    return Sheet(receipt, escalation_chain(issue), overdue, list(issue.merged.all()))
+    return Sheet(receipt, owner_chain(issue), overdue, list(issue.merged.all()))
 
 
 @dataclass(frozen=True)
