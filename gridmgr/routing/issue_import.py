@@ -21,15 +21,8 @@ from django.utils import timezone
 
 from gridmgr.errors import GridError, OutsideDistrictError
 from gridmgr.routing import receipts
-from gridmgr.routing.bulk import (
-    BulkRouter,
-    BulkRoutes,
-    CopyStream,
-    LayerRoutes,
-    copy_table,
-    reserve_ids,
-    timestamps,
-)
+from gridmgr.routing.bulk import BulkRouter, BulkRoutes, LayerRoutes
+from gridmgr.routing.copy_binary import CopyStream, copy_table, reserve_ids, timestamps
 
 
 @dataclass

@@ -21,7 +21,8 @@ import numpy as np
 import pyarrow as pa
 from django.db import connection, transaction
 
-from gridmgr.routing.bulk import RULES, BulkRoutes, copy_table
+from gridmgr.routing.bulk import RULES, BulkRoutes
+from gridmgr.routing.copy_binary import copy_table
 from gridmgr.routing.point import LayerRoute
 
 # Per layer, six int64 values: layer, zone, plan, owner (-1: none), rule (index in RULES) and

@@ -14,7 +14,8 @@ from django.utils import timezone
 from gridmgr.errors import NotFoundError, PlanError
 from gridmgr.models import Issue, Layer, Plan, PlanActivation, Station, Zone
 from gridmgr.routing import receipts
-from gridmgr.routing.bulk import BulkRouter, BulkRoutes, copy_table
+from gridmgr.routing.bulk import BulkRouter, BulkRoutes
+from gridmgr.routing.copy_binary import copy_table
 
 T = TypeVar("T")
 
