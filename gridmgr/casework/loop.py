@@ -156,7 +156,7 @@ def receive(
     """Take in a report as a new case; a sender's repeated key returns its first case.
 
     The one place where a taken key is answered: by the case of the same sender
-    (services.idempotency scopes every key to its sender).
+    (gridmgr.casework.idempotency scopes every key to its sender).
     """
     now = now or timezone.now()
     for attempt in range(1, RECEIVE_ATTEMPTS + 1):
@@ -196,7 +196,7 @@ def receive(
 
 
 def duplicates_of(issue: Issue) -> list[Issue]:
-    """Open cases that may report the same problem as this one (see services.duplicates)."""
+    """Open cases that may report the same problem as this one (see gridmgr.casework.duplicates)."""
     x, y = issue.location.x, issue.location.y
     return find_duplicates(x, y, issue.category, issue.reported_at, exclude=[issue.pk])
 

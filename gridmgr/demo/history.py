@@ -169,7 +169,7 @@ class Played:
 
 @dataclass
 class Cast:
-    """The demo users who act in the history (services.demo_accounts)."""
+    """The demo users who act in the history (gridmgr.demo.accounts)."""
 
     centre: AbstractBaseUser
     inspector: AbstractBaseUser
