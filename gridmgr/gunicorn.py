@@ -8,6 +8,11 @@ the workers fork, everything loaded so far is frozen out of the garbage collecto
 worker's full collections then walk only what requests made, not the whole of Django, GEOS and
 the URL and model registries (a 60 ms pause, measured, that otherwise lands in the latency
 tail), and the forked pages stay shared. Override any of these on the command line.
+
+The address, processes and threads are Django settings (GRIDMGR_BIND, GRIDMGR_WORKERS,
+GRIDMGR_THREADS), read from the environment in settings.py with the others: gunicorn reads this
+file before it loads the app, so the file loads the settings itself, as the preloading master
+would next anyway.
 """
 
 from __future__ import annotations
@@ -16,10 +21,13 @@ import gc
 import os
 from typing import Any
 
-bind = os.environ.get("GRIDMGR_BIND", "127.0.0.1:8000")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gridmgr.settings")  # as gridmgr/wsgi.py does
+from django.conf import settings  # noqa: E402  (needs DJANGO_SETTINGS_MODULE)
+
+bind = settings.GRIDMGR_BIND
 worker_class = "gthread"
-workers = int(os.environ.get("GRIDMGR_WORKERS", "2"))
-threads = int(os.environ.get("GRIDMGR_THREADS", "8"))
+workers = settings.GRIDMGR_WORKERS
+threads = settings.GRIDMGR_THREADS
 preload_app = True
 keepalive = 5
 timeout = 120  # a coverage export of a whole district runs in the background, not in a request

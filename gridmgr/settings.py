@@ -15,7 +15,7 @@ from gridmgr.conf import (
     env_str,
     private_cluster_port,
 )
-from gridmgr.server.logs import config_from_env, init_sentry
+from gridmgr.server.logs import init_sentry, logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -313,11 +313,29 @@ CACHES = {
     )
 }
 
+# --- coverage page exports (gridmgr.coverage.jobs) ---
+# Where export jobs keep their state and files, and how long (hours); SYNC runs an export in the
+# request instead of a worker thread.
+GRIDMGR_COVERAGE_EXPORT_DIR = Path(
+    env_str("GRIDMGR_COVERAGE_EXPORT_DIR", str(BASE_DIR / "var" / "exports"))
+)
+GRIDMGR_COVERAGE_EXPORT_KEEP_H = env_float("GRIDMGR_COVERAGE_EXPORT_KEEP_H", 24.0)
+GRIDMGR_COVERAGE_EXPORT_SYNC = env_bool("GRIDMGR_COVERAGE_EXPORT_SYNC", False)
+
+# --- serving (gridmgr/gunicorn.py reads these; Django does not) ---
+GRIDMGR_BIND = env_str("GRIDMGR_BIND", "127.0.0.1:8000")
+GRIDMGR_WORKERS = env_int("GRIDMGR_WORKERS", 2)
+GRIDMGR_THREADS = env_int("GRIDMGR_THREADS", 8)
+# The password of the demo accounts (manage.py demo_admin); empty: its printed demo default.
+DEMO_ADMIN_PASSWORD = env_str("DEMO_ADMIN_PASSWORD", "")
+
 # --- logs and error reports (gridmgr/server/logs.py; README: Logs) ---
 # Standard error, one line a record ("text", or "json" lines for a log collector), each with
 # the request id of gridmgr.server.request_id; server errors with their traceback.
-# GRIDMGR_LOG_FORMAT and GRIDMGR_LOG_LEVEL are read there, for gunicorn's own log as well.
-LOGGING = config_from_env()
+# gunicorn's own log takes the same configuration (gridmgr.server.logs.GunicornLogger).
+GRIDMGR_LOG_FORMAT = env_str("GRIDMGR_LOG_FORMAT", "text")
+GRIDMGR_LOG_LEVEL = env_str("GRIDMGR_LOG_LEVEL", "INFO")
+LOGGING = logging_config(GRIDMGR_LOG_FORMAT, GRIDMGR_LOG_LEVEL)
 # Errors also go to the district's Sentry when it runs one; no personal data is sent.
 SENTRY_DSN = env_str("SENTRY_DSN", "")
 if SENTRY_DSN:

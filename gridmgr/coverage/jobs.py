@@ -33,7 +33,6 @@ from django.utils.translation import gettext_lazy
 
 from geodata.crs import SYSTEMS
 from geodata.errors import GeoDataError
-from gridmgr.conf import env_bool, env_float, env_str
 from gridmgr.coverage import cache
 from gridmgr.coverage.files import write_coverage
 from gridmgr.coverage.gpkg import srid_for
@@ -45,9 +44,6 @@ logger = logging.getLogger(__name__)
 WORKERS = 2
 # A queued or running job without news for this long (seconds) was lost with its process.
 STALE_S = 900
-DEFAULT_DIR = env_str("GRIDMGR_COVERAGE_EXPORT_DIR", str(settings.BASE_DIR / "var" / "exports"))
-DEFAULT_KEEP_H = env_float("GRIDMGR_COVERAGE_EXPORT_KEEP_H", 24.0)
-DEFAULT_SYNC = env_bool("GRIDMGR_COVERAGE_EXPORT_SYNC", False)
 
 
 @dataclass(frozen=True)
@@ -108,7 +104,7 @@ def _executor() -> ThreadPoolExecutor:
 
 def export_root() -> Path:
     """Where jobs keep their state and files (GRIDMGR_COVERAGE_EXPORT_DIR)."""
-    return Path(getattr(settings, "GRIDMGR_COVERAGE_EXPORT_DIR", DEFAULT_DIR))
+    return Path(settings.GRIDMGR_COVERAGE_EXPORT_DIR)
 
 
 def _dir(job_id: str) -> Path:
@@ -183,7 +179,7 @@ def start_export(
         "updated": _now(),
     }
     _save(status)
-    if getattr(settings, "GRIDMGR_COVERAGE_EXPORT_SYNC", DEFAULT_SYNC):
+    if settings.GRIDMGR_COVERAGE_EXPORT_SYNC:
         run_export(status)
     else:
         # In the request's context: the export's log lines keep the id of the request (logs.py).
@@ -268,7 +264,7 @@ def _prune() -> None:
     root = export_root()
     if not root.is_dir():
         return
-    keep_s = 3600 * float(getattr(settings, "GRIDMGR_COVERAGE_EXPORT_KEEP_H", DEFAULT_KEEP_H))
+    keep_s = 3600 * float(settings.GRIDMGR_COVERAGE_EXPORT_KEEP_H)
     for folder in root.iterdir():
         status = folder / "status.json"
         if status.is_file() and time.time() - status.stat().st_mtime > keep_s:

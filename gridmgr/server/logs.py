@@ -1,7 +1,7 @@
 """Where the app's log goes: standard error, one line a record, each tagged with its request id.
 
 settings.LOGGING and gunicorn's own log (GunicornLogger, named by gridmgr/gunicorn.py) share one
-configuration, read from GRIDMGR_LOG_FORMAT (`text` or `json` lines) and GRIDMGR_LOG_LEVEL. The
+configuration, logging_config() of GRIDMGR_LOG_FORMAT (`text` or `json` lines) and GRIDMGR_LOG_LEVEL. The
 request id is set by gridmgr.server.request_id's middleware in a context variable, so every record
 logged while a request is served carries it, the traceback of a server error included.
 Errors also go to Sentry when SENTRY_DSN names one (init_sentry), without personal data.
@@ -15,11 +15,10 @@ import sys
 from contextvars import ContextVar
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from gunicorn import glogging
 from pythonjsonlogger.core import RESERVED_ATTRS
-
-from gridmgr.conf import env_str
 
 # The id of the request being served by this thread, "-" outside a request.
 request_id: ContextVar[str] = ContextVar("request_id", default="-")
@@ -99,19 +98,12 @@ def logging_config(fmt: str, level: str) -> dict[str, Any]:
     }
 
 
-def config_from_env() -> dict[str, Any]:
-    """logging_config() with GRIDMGR_LOG_FORMAT and GRIDMGR_LOG_LEVEL (README: configuration)."""
-    return logging_config(
-        env_str("GRIDMGR_LOG_FORMAT", "text"), env_str("GRIDMGR_LOG_LEVEL", "INFO")
-    )
-
-
 class GunicornLogger(glogging.Logger):
     """gunicorn's log through the app's handler, so that its lines have the app's format."""
 
     def setup(self, cfg: Any) -> None:
         super().setup(cfg)
-        logging.config.dictConfig(config_from_env())
+        logging.config.dictConfig(settings.LOGGING)
 
 
 # What Sentry may collect (sentry-sdk 3's data_collection): no person and nothing a citizen typed.

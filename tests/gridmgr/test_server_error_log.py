@@ -8,11 +8,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.test import Client
 from django.urls import path
 
-from gridmgr.server.logs import config_from_env, logging_config
+from gridmgr.server.logs import logging_config
 from gridmgr.urls import handler500
 from gridmgr.urls import urlpatterns as app_urls
 
@@ -40,7 +41,7 @@ def json_logs() -> Iterator[None]:
     """Log as GRIDMGR_LOG_FORMAT=json does, for this test only."""
     logging.config.dictConfig(logging_config("json", "INFO"))
     yield
-    logging.config.dictConfig(config_from_env())
+    logging.config.dictConfig(settings.LOGGING)
 
 
 @pytest.fixture

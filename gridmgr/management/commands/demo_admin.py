@@ -1,8 +1,8 @@
 """demo_admin: the demo's superuser and one login per role, created or reset idempotently."""
 
-import os
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -33,7 +33,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         site = site_url(options["host"], options["port"])
-        password = os.environ.get("DEMO_ADMIN_PASSWORD") or DEFAULT_PASSWORD
+        password = settings.DEMO_ADMIN_PASSWORD or DEFAULT_PASSWORD
         user, created = get_user_model().objects.get_or_create(username=USERNAME)
         user.is_staff = user.is_superuser = user.is_active = True
         if created or not user.check_password(password):
