@@ -12,6 +12,9 @@ from typing import Any
 
 import pytest
 
+from gridmgr.models.accounts import AccountRole
+from gridmgr.models.owners import Role
+
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = ROOT / "docs" / "DOMAIN.md"
 CODE = re.compile(r"`([^`]+)`")
@@ -69,6 +72,14 @@ def test_every_name_of_a_term_is_defined_in_its_home(
     modules = [home_module(home) for home in homes]
     missing = [name for name in names if not any(resolve(m, name) for m in modules)]
     assert missing == [], f"{term}: not defined in {', '.join(homes)}"
+
+
+def test_every_role_of_the_people_table_is_a_role_in_the_code() -> None:
+    text = DOMAIN.read_text(encoding="utf-8")
+    table = text.split("## People", 1)[1].split("\n## ", 1)[0].split("| role", 1)[1]
+    roles = {name for line in table.splitlines()[2:] for name in CODE.findall(line.split("|")[1])}
+    assert len(roles) == 9
+    assert roles <= set(AccountRole.values) | set(Role.values)
 
 
 def test_a_name_that_is_not_there_is_found_missing() -> None:
