@@ -26,67 +26,24 @@ from geodata.errors import GeoDataError
 from gridmgr.access import account_of, is_centre, may_handle
 from gridmgr.casework.duplicates import find_duplicates
 from gridmgr.casework.idempotency import ScopedKey, earlier_case
+from gridmgr.casework.lifecycle import (
+    RUNNING,
+    STEPS,
+    Actor,
+    CaseState,
+    Clock,
+    TransitionError,
+    refusal,
+    take,
+)
 from gridmgr.casework.notify import notify
 from gridmgr.casework.report import insert_issue, routed_issue
-from gridmgr.casework.workcal import Calendar, category_limit, due_time
-from gridmgr.errors import GridError
-from gridmgr.models import Account, AccountRole, Category, Issue, Owner, Photo, Transition
+from gridmgr.casework.workcal import Calendar, category_limit
+from gridmgr.models import Category, Issue, Owner, Photo, Transition
 from gridmgr.routing.parties import responsible_parties
 
 S = Issue.Status
 
-CENTRE = {AccountRole.COMMAND_CENTRE}
-VERIFIERS = {AccountRole.COMMAND_CENTRE, AccountRole.INSPECTOR}
-HANDLERS = {
-    AccountRole.GRID_WORKER,
-    AccountRole.STATIONED_CADRE,
-    AccountRole.SECTOR_LEAD,
-    AccountRole.DEPARTMENT,
-    AccountRole.COMMAND_CENTRE,
-}
-
-
-@dataclass(frozen=True)
-class Step:
-    """An action: the states it starts from, the state it leads to, who may take it."""
-
-    sources: tuple[str, ...]
-    target: str | None  # None: stays (reassign) or returns (resume)
-    roles: frozenset[str]
-    needs_comment: bool = False
-    zh: str = ""
-
-
-# Step names are Chinese, marked for translation: step_label shows them in the active language.
-STEPS: dict[str, Step] = {
-    "register": Step((S.REPORTED,), S.REGISTERED, frozenset(CENTRE), zh=gettext_noop("立案")),
-    "reject": Step((S.REPORTED,), S.REJECTED, frozenset(CENTRE), True, gettext_noop("不予立案")),
-    "dispatch": Step((S.REGISTERED,), S.DISPATCHED, frozenset(CENTRE), zh=gettext_noop("派遣")),
-    "accept": Step((S.DISPATCHED,), S.HANDLING, frozenset(HANDLERS), zh=gettext_noop("接单处理")),
-    "handle": Step((S.HANDLING,), S.HANDLED, frozenset(HANDLERS), zh=gettext_noop("处置反馈")),
-    "verify": Step((S.HANDLED,), S.CLOSED, frozenset(VERIFIERS), zh=gettext_noop("核查结案")),
-    "rework": Step((S.HANDLED,), S.HANDLING, frozenset(VERIFIERS), True, gettext_noop("返工")),
-    "suspend": Step(
-        (S.REGISTERED, S.DISPATCHED, S.HANDLING),
-        S.SUSPENDED,
-        frozenset(CENTRE),
-        True,
-        gettext_noop("挂起"),
-    ),
-    "resume": Step((S.SUSPENDED,), None, frozenset(CENTRE), zh=gettext_noop("恢复")),
-    "reassign": Step(
-        (S.REPORTED, S.REGISTERED, S.DISPATCHED, S.HANDLING),
-        None,
-        frozenset(CENTRE),
-        True,
-        gettext_noop("改派"),
-    ),
-    "merge": Step(
-        tuple(Issue.OPEN_STATUSES), S.CLOSED, frozenset(CENTRE), True, gettext_noop("合并")
-    ),
-}
-# The states in which the clock runs and the parties are at work.
-RUNNING = (S.DISPATCHED, S.HANDLING)
 # Draws of a tracking number before a report is refused (a number drawn twice is drawn again).
 RECEIVE_ATTEMPTS = 3
 # Records that are not user steps.
@@ -97,10 +54,6 @@ def step_label(action: str) -> str:
     """The name of a step or record (its action code) in the active language: 立案 or register."""
     zh = STEPS[action].zh if action in STEPS else OTHER_ACTIONS.get(action, action)
     return gettext(zh)
-
-
-class TransitionError(GridError):
-    """A step that is not allowed now, or not to this person."""
 
 
 @dataclass(frozen=True)
@@ -203,30 +156,18 @@ def duplicates_of(issue: Issue) -> list[Issue]:
 
 def allowed_actions(user: AbstractBaseUser | None, issue: Issue) -> list[str]:
     """The actions this user may take on this issue now."""
+    state, actor = CaseState.of(issue), actor_of(user, issue)
+    return [name for name in STEPS if refusal(state, name, actor) is None]
+
+
+def actor_of(user: AbstractBaseUser | None, issue: Issue) -> Actor:
+    """The user as the rule of the steps sees them: id, role, whether the case is theirs."""
     account = account_of(user)
-    return [name for name in STEPS if _refusal(name, account, user, issue) is None]
-
-
-def _refusal(
-    name: str, account: Account | None, user: AbstractBaseUser | None, issue: Issue
-) -> tuple[str, str] | None:
-    step = STEPS[name]
-    if issue.status not in step.sources:
-        return (
-            f"案件当前状态为“{S(issue.status).label}”，不能{step.zh}",
-            f"the case is {issue.status}: '{name}' is not possible now",
-        )
-    if account is None or account.role not in step.roles:
-        role = account.role if account else "anonymous"
-        return (f"当前角色无权{step.zh}", f"role '{role}' may not '{name}' a case")
-    if step.roles == frozenset(HANDLERS) and not may_handle(account, issue):
-        return ("该案件不属于您的责任范围", "this case is not in your area or department")
-    if name == "verify" and user is not None and issue.handler_id == user.pk:
-        return (
-            "核查结案须由处置人以外的人员进行",
-            "a case must be verified by someone other than its handler",
-        )
-    return None
+    return Actor(
+        user.pk if user is not None else None,
+        account.role if account is not None else None,
+        functools.partial(may_handle, account, issue),
+    )
 
 
 @transaction.atomic
@@ -243,14 +184,24 @@ def apply(
     now: dt.datetime | None = None,
 ) -> Transition:
     """Take one step of the loop, recording who, when and why; refuse what is not allowed."""
-    if action not in STEPS:
-        raise TransitionError(f"未知操作：{action}", f"unknown action: {action}")
     now = now or timezone.now()
     change = Change(owner, department, into)
     case = Issue.objects.select_for_update().select_related("category").get(pk=issue.pk)
-    _check(case, action, user, comment, evidence, change)
+    clock = Clock(Calendar(), category_limit(case.category))
+    into_id = into.pk if into is not None else None
+    outcome = take(
+        CaseState.of(case),
+        action,
+        actor_of(user, case),
+        now,
+        clock,
+        comment=comment,
+        into_id=into_id,
+    )
+    _check(case, action, evidence, change)
     before = case.status
-    summary = _effects(case, action, user, now, change)
+    outcome.state.put(case)
+    summary = _reassign(case, change) if action == "reassign" else outcome.note
     case.save()
     text = "\n".join(part for part in (comment.strip(), summary) if part)
     transition = record(case, action, before, user, now, comment=text)
@@ -284,20 +235,8 @@ def merge(
     return apply(duplicate, "merge", user, comment=reason, into=into, now=now)
 
 
-def _check(
-    issue: Issue,
-    action: str,
-    user: AbstractBaseUser | None,
-    comment: str,
-    evidence: int,
-    change: Change,
-) -> None:
-    refusal = _refusal(action, account_of(user), user, issue)
-    if refusal is not None:
-        raise TransitionError(*refusal)
-    step = STEPS[action]
-    if step.needs_comment and not comment.strip():
-        raise TransitionError(f"{step.zh}须填写原因", f"'{action}' needs a reason")
+def _check(issue: Issue, action: str, evidence: int, change: Change) -> None:
+    """Refuse what the rule of the steps cannot see: photos and the other records named."""
     if action == "handle" and evidence + _new_evidence(issue).count() == 0:
         raise TransitionError(
             "处置反馈须附本轮处置照片", "'handle' needs at least one new evidence photo"
@@ -332,51 +271,6 @@ def _check_merge(issue: Issue, into: Issue | None) -> None:
 def _new_evidence(issue: Issue) -> QuerySet[Photo]:
     """Evidence photos not yet attached to an earlier report-back (a rework needs new ones)."""
     return issue.photos.filter(kind=Photo.Kind.EVIDENCE, transition__isnull=True)
-
-
-def _effects(
-    issue: Issue, action: str, user: AbstractBaseUser | None, now: dt.datetime, change: Change
-) -> str:
-    """Change the case for one step; returns a summary to add to the record's comment."""
-    if action == "resume":
-        return _resume(issue, now)
-    if action == "reassign":
-        return _reassign(issue, change)
-    if action == "suspend":
-        issue.suspended_from, issue.suspended_at = issue.status, now
-    issue.status = STEPS[action].target or issue.status
-    if action == "register":
-        issue.registered_at = now
-    elif action == "dispatch":
-        issue.dispatched_at = now
-        issue.due_at = due_time(now, *category_limit(issue.category))
-    elif action in ("accept", "handle") and user is not None:
-        issue.handler_id = user.pk
-        if action == "handle":
-            issue.handled_at = now
-    elif action == "rework":
-        issue.rework_count += 1
-    elif action == "verify":
-        issue.closed_at = now
-    elif action == "merge":
-        issue.closed_at, issue.merged_into = now, change.into
-    return ""
-
-
-def _resume(issue: Issue, now: dt.datetime) -> str:
-    """Back to the state before the suspension, the deadline later by the working time paused."""
-    issue.status, issue.suspended_from = issue.suspended_from or S.REGISTERED, ""
-    summary = ""
-    if issue.due_at is not None and issue.suspended_at is not None:
-        cal = Calendar()
-        hours = cal.working_time(issue.suspended_at, now).total_seconds() / 3600
-        if hours:
-            issue.due_at = cal.add_hours(issue.due_at, hours)
-            summary = (
-                f"挂起 {hours:.2f} 工作小时，时限顺延 / clock paused {hours:.2f} working hours"
-            )
-    issue.suspended_at = None
-    return summary
 
 
 def _reassign(issue: Issue, change: Change) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from gridmgr.access import account_of, is_centre, may_handle
-from gridmgr.casework.loop import HANDLERS
+from gridmgr.casework.lifecycle import HANDLERS
 from gridmgr.errors import GridError
 from gridmgr.i18n import split_label
 from gridmgr.models import Issue, Photo

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from django.conf import settings
@@ -53,9 +54,17 @@ def working_periods() -> list[tuple[dt.time, dt.time]]:
 class Calendar:
     """Which days are working days: weekly pattern plus holidays and make-up days."""
 
-    def __init__(self) -> None:
-        self.exceptions = dict(CalendarDay.objects.values_list("date", "kind"))
+    def __init__(self, exceptions: Mapping[dt.date, str] | None = None) -> None:
+        """The calendar of the given holidays and make-up days, else of those in CalendarDay."""
+        self._given = exceptions
         self.workdays = set(settings.GRIDMGR_WORKDAYS)
+
+    @cached_property
+    def exceptions(self) -> dict[dt.date, str]:
+        # Read when first needed: most steps of a case never count working time.
+        if self._given is not None:
+            return dict(self._given)
+        return dict(CalendarDay.objects.values_list("date", "kind"))
 
     def is_working_day(self, day: dt.date) -> bool:
         kind = self.exceptions.get(day)

@@ -13,9 +13,10 @@ Why the history is written directly (Transition rows with explicit `at`, and the
 in bulk) rather than through cases.apply: apply takes one locked step at a time and notifies as
 it goes, and each report-back (handle) must carry a new evidence photo. Some 2,500 steps through
 apply, with a photo file for every report-back, would take longer than the rest of load_demo.
-The replay keeps apply's rules instead: each step must start from one of its STEPS sources and
-has the effect cases._effects gives it (`History.play`), the verifier is never the handler, and the
-deadlines come from the loaded calendar. Only a sample of report-backs carry a photo.
+The replay takes every step through the rule apply takes it through (casework.lifecycle.take,
+in `History.play`): the same sources, roles, reasons and fields, the verifier never the handler,
+the deadlines from the loaded calendar. Only a sample of report-backs carry a photo (the evidence
+rule is apply's, outside the pure rule).
 
 Escalations are recorded as the escalation job would have raised them, a few minutes after each
 level fell due, up to ESCALATION_CUTOFF_H working hours before the load: the first run of
@@ -28,7 +29,7 @@ import datetime as dt
 import io
 import math
 from collections import Counter
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from django.contrib.auth.models import AbstractBaseUser
@@ -37,7 +38,16 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from gridmgr.casework.escalation import SYSTEM, level_due_at
-from gridmgr.casework.loop import RUNNING, STEPS, ref
+from gridmgr.casework.lifecycle import (
+    RUNNING,
+    STATE_FIELDS,
+    Actor,
+    CaseState,
+    Clock,
+    TransitionError,
+    take,
+)
+from gridmgr.casework.loop import ref
 from gridmgr.casework.photos import add_photo
 from gridmgr.casework.workcal import Calendar, category_limit, due_time, working_periods
 from gridmgr.errors import GridError
@@ -134,25 +144,6 @@ class Move:
     into: Issue | None = None
 
 
-@dataclass
-class State:
-    """The fields of an issue that the loop changes (names as on Issue)."""
-
-    status: str = S.REPORTED
-    registered_at: dt.datetime | None = None
-    dispatched_at: dt.datetime | None = None
-    due_at: dt.datetime | None = None
-    handled_at: dt.datetime | None = None
-    closed_at: dt.datetime | None = None
-    handler_id: int | None = None
-    escalation_level: int = 0
-    rework_count: int = 0
-    suspended_from: str = ""
-    suspended_at: dt.datetime | None = None
-    merged_into_id: int | None = None
-
-
-STATE_FIELDS = [f.name for f in fields(State)]
 # The fields of the report the history sets: moved report times, and the citizens' tracking.
 REPORT_FIELDS = ["reported_at", "tracking_number", "reporter_name", "reporter_contact"]
 
@@ -176,6 +167,7 @@ class Cast:
     worker: AbstractBaseUser | None = None
     worker_owner_id: int | None = None
     departments: dict[int, AbstractBaseUser] = field(default_factory=dict)
+    roles: dict[int, str] = field(default_factory=dict)
 
     @classmethod
     def from_accounts(cls) -> Cast:
@@ -200,6 +192,7 @@ class Cast:
             worker=worker.user if worker else None,
             worker_owner_id=worker.owner_id if worker else None,
             departments=departments,
+            roles={a.user_id: a.role for a in accounts},
         )
 
     def handler(self, issue: Issue) -> AbstractBaseUser:
@@ -207,6 +200,13 @@ class Cast:
         if self.worker is not None and issue.owner_id == self.worker_owner_id:
             return self.worker
         return self.departments.get(issue.department_id or 0, self.centre)
+
+    def actor(self, user: AbstractBaseUser | None) -> Actor:
+        """A user of the cast as the rule of the steps sees them. Each case is in the charge of
+        its handler: `handler` picks the case's own grid worker or department, or the centre."""
+        if user is None:
+            return Actor(None, None)
+        return Actor(user.pk, self.roles.get(user.pk))
 
     def verifier(self, handler: AbstractBaseUser, inspector_first: bool) -> AbstractBaseUser:
         """The inspector or the centre, never the handler."""
@@ -311,6 +311,7 @@ class History:
         self.chains: dict[int, list[Owner]] = {}
         self.owners: dict[int, Owner] = {}
         self.fresh_count = 0
+        self.limits: dict[int, tuple[int | None, str]] = {}
 
     # --- planning ---
 
@@ -534,68 +535,47 @@ class History:
 
     # --- replay ---
 
-    def replay(self, issue: Issue, moves: list[Move]) -> tuple[State, list[Played]]:
+    def replay(self, issue: Issue, moves: list[Move]) -> tuple[CaseState, list[Played]]:
         """Play the moves up to now through the rules of the loop."""
-        state, played = State(), list[Played]()
+        state, played = CaseState(), list[Played]()
         for move in sorted(moves, key=lambda m: m.at):
             if move.at > self.now:
                 break
             before = state.status
-            self.play(issue, state, move, first=not played)
+            state = self.play(issue, state, move, first=not played)
             played.append(Played(move, before, state.status, state.due_at))
         return state, played
 
-    def play(self, issue: Issue, state: State, move: Move, first: bool) -> None:
-        """One step's effect on the case, as cases._effects has it; refuses what apply would."""
-        action, at = move.action, move.at
+    def play(self, issue: Issue, state: CaseState, move: Move, first: bool) -> CaseState:
+        """One step's effect on the case by the rule apply follows; refuses what apply would."""
+        action = move.action
         if action == "report":
             if not first:
                 raise HistoryError("上报须为第一步", f"#{issue.pk}: 'report' must come first")
-            return
+            return state
         if action == "escalate":
             if state.status not in RUNNING:
                 raise HistoryError(
                     "只能升级运行中的案件", f"#{issue.pk}: escalate while {state.status}"
                 )
-            state.escalation_level += 1
-            return
-        step = STEPS[action]
-        if first or state.status not in step.sources:
+            return replace(state, escalation_level=state.escalation_level + 1)
+        if first:
             raise HistoryError("步骤不合规", f"#{issue.pk}: '{action}' from {state.status}")
-        if step.needs_comment and not move.comment:
-            raise HistoryError("缺少原因", f"#{issue.pk}: '{action}' needs a reason")
-        user_id = move.actor.pk if move.actor is not None else None
-        if action == "verify" and user_id == state.handler_id:
-            raise HistoryError("处置人不能核查", f"#{issue.pk}: verified by its handler")
-        if action == "resume":
-            state.status, state.suspended_from = state.suspended_from or S.REGISTERED, ""
-            if state.due_at is not None and state.suspended_at is not None:
-                hours = self.cal.working_time(state.suspended_at, at).total_seconds() / 3600
-                state.due_at = self.cal.add_hours(state.due_at, hours)
-                move.comment = (
-                    f"挂起 {hours:.2f} 工作小时，时限顺延 / clock paused {hours:.2f} working hours"
-                )
-            state.suspended_at = None
-            return
-        if action == "suspend":
-            state.suspended_from, state.suspended_at = state.status, at
-        state.status = step.target or state.status
-        if action == "register":
-            state.registered_at = at
-        elif action == "dispatch":
-            state.dispatched_at = at
-            state.due_at = due_time(at, *category_limit(issue.category), self.cal)
-        elif action in ("accept", "handle"):
-            state.handler_id = user_id
-            if action == "handle":
-                state.handled_at = at
-        elif action == "rework":
-            state.rework_count += 1
-        elif action == "verify":
-            state.closed_at = at
-        elif action == "merge":
-            state.closed_at = at
-            state.merged_into_id = move.into.pk if move.into is not None else None
+        into_id = move.into.pk if move.into is not None else None
+        clock = Clock(self.cal, self.limit(issue.category))
+        actor = self.cast.actor(move.actor)
+        try:
+            done = take(state, action, actor, move.at, clock, comment=move.comment, into_id=into_id)
+        except TransitionError as refused:
+            raise HistoryError(refused.zh, f"#{issue.pk}: {refused.en}") from refused
+        move.comment = done.note or move.comment
+        return done.state
+
+    def limit(self, category: Category) -> tuple[int | None, str]:
+        """workcal.category_limit, asked once per category."""
+        if category.pk not in self.limits:
+            self.limits[category.pk] = category_limit(category)
+        return self.limits[category.pk]
 
     # --- the whole history ---
 
@@ -625,7 +605,7 @@ class History:
         for issue, into in repeats.items():
             plans[issue] = self.merged(issue, into, plans[into])
         tracked += self.track(list(repeats))
-        results: dict[Issue, tuple[State, list[Played]]] = {}
+        results: dict[Issue, tuple[CaseState, list[Played]]] = {}
         for issue in issues:
             moves = plans[issue]
             state, played = self.replay(issue, moves)
@@ -684,12 +664,11 @@ class History:
         return count
 
     def save(
-        self, results: dict[Issue, tuple[State, list[Played]]]
+        self, results: dict[Issue, tuple[CaseState, list[Played]]]
     ) -> dict[Issue, list[Transition]]:
         rows: dict[Issue, list[Transition]] = {}
         for issue, (state, played) in results.items():
-            for name in STATE_FIELDS:
-                setattr(issue, name, getattr(state, name))
+            state.put(issue)
             rows[issue] = [
                 Transition(
                     issue=issue,
@@ -707,7 +686,7 @@ class History:
         update_issues(list(results), [*STATE_FIELDS, *REPORT_FIELDS])
         return rows
 
-    def notify(self, results: dict[Issue, tuple[State, list[Played]]]) -> int:
+    def notify(self, results: dict[Issue, tuple[CaseState, list[Played]]]) -> int:
         """The notifications the steps sent: dispatch to the parties, rework, escalation."""
         notes = []
         for issue, (state, played) in results.items():
@@ -760,7 +739,7 @@ class History:
 
     def photos(
         self,
-        results: dict[Issue, tuple[State, list[Played]]],
+        results: dict[Issue, tuple[CaseState, list[Played]]],
         transitions: dict[Issue, list[Transition]],
     ) -> int:
         """Evidence photos on a sample of closed cases' last report-back; a few report photos."""
