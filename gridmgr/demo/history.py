@@ -10,7 +10,7 @@ they repeat, and a tail drags on past its deadline and escalates up its chain of
 case's steps are planned with their times and cut at the load time, so recent cases are open.
 
 Why the history is written directly (Transition rows with explicit `at`, and the Issue fields,
-in bulk) rather than through cases.apply: apply takes one locked step at a time and notifies as
+in bulk) rather than through loop.apply: apply takes one locked step at a time and notifies as
 it goes, and each report-back (handle) must carry a new evidence photo. Some 2,500 steps through
 apply, with a photo file for every report-back, would take longer than the rest of load_demo.
 The replay takes every step through the rule apply takes it through (casework.lifecycle.take,
