@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import shapely
+from django.contrib.gis.db.models.functions import AsWKB
 from django.contrib.gis.geos import GEOSGeometry
 from django.contrib.staticfiles import finders
-from django.db import connection
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -36,17 +36,8 @@ from gridmgr.coverage.tables import (
 )
 from gridmgr.errors import GridError
 from gridmgr.i18n import local
-from gridmgr.models import Region
+from gridmgr.models import Region, Zone
 
-_MAP_ZONES_SQL = """
-SELECT l.name, z.code, z.name, z.area_m2, ST_AsBinary(z.geom)
-FROM gridmgr_zone z
-JOIN gridmgr_layer l ON l.id = z.layer_id
-JOIN gridmgr_region r ON r.id = %(region)s
-WHERE z.active AND l.name = ANY(%(layers)s)
-  AND z.geom && r.boundary AND ST_Intersects(z.geom, r.boundary)
-ORDER BY l.rank, z.code
-"""
 LEAFLET_JS = "vendor/leaflet/dist/leaflet.js"
 
 
@@ -63,9 +54,13 @@ def _subregions(regions: QuerySet[Region]) -> list[Feature]:
 
 def map_layers(reports: list[LayerCoverage], region: Region) -> MapLayers:
     """The region, its sub-regions, the active zones of the reports' layers and their pieces."""
-    with connection.cursor() as cur:
-        cur.execute(_MAP_ZONES_SQL, {"region": region.pk, "layers": [r.layer for r in reports]})
-        rows = cur.fetchall()
+    rows = list(
+        Zone.objects.filter(active=True, layer__name__in=[r.layer for r in reports])
+        .filter(geom__intersects=region.boundary)
+        .annotate(wkb=AsWKB("geom"))
+        .order_by("layer__rank", "code")
+        .values_list("layer__name", "code", "name", "area_m2", "wkb")
+    )
     geoms = shapely.from_wkb([bytes(r[4]) for r in rows]) if rows else []
     zones = [
         Feature(i, {"code": code, "name": name, "layer": layer, "area_m2": round(area, 1)}, geom)

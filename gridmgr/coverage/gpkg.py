@@ -14,8 +14,9 @@ from typing import Any
 
 import numpy as np
 import shapely
-from django.db import connection
-from django.db.models import Q
+from django.contrib.gis.db.models.functions import AsWKB
+from django.contrib.postgres.aggregates import StringAgg
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from shapely.geometry.base import BaseGeometry
 
@@ -23,27 +24,10 @@ from geodata import crs as output_crs
 from geodata.coverage import holders
 from geodata.writers import write_layer
 from gridmgr.coverage.analysis import LayerCoverage
-from gridmgr.models import Region
+from gridmgr.models import Ownership, Region, Zone
 
 LAYERS = ("blind_spots", "overlaps", "zones", "regions")
 PIECES = {"blind_spots": "blind", "overlaps": "overlaps"}
-
-_ZONES_SQL = """
-SELECT z.code, z.name, l.name, p.name, z.area_m2, ow.names, ST_AsBinary(z.geom)
-FROM gridmgr_zone z
-JOIN gridmgr_layer l ON l.id = z.layer_id
-JOIN gridmgr_plan p ON p.id = z.plan_id
-JOIN gridmgr_region r ON r.id = %(region)s
-LEFT JOIN LATERAL (
-  SELECT string_agg(DISTINCT o.name, '、') AS names
-  FROM gridmgr_ownership w JOIN gridmgr_owner o ON o.id = w.owner_id
-  WHERE w.zone_id = z.id AND w.valid_from <= %(day)s
-    AND (w.valid_to IS NULL OR w.valid_to >= %(day)s)
-) ow ON true
-WHERE z.active AND l.name = ANY(%(layers)s)
-  AND z.geom && r.boundary AND ST_Intersects(z.geom, r.boundary)
-ORDER BY l.rank, z.code
-"""
 
 
 def srid_for(region: Region, system: str) -> int:
@@ -120,9 +104,21 @@ def _write_pieces(
 
 def _write_zones(path: Path, region: Region, layers: list[str], srid: int) -> None:
     day: dt.date = timezone.localdate()
-    with connection.cursor() as cur:
-        cur.execute(_ZONES_SQL, {"region": region.pk, "layers": layers, "day": day})
-        rows = cur.fetchall()
+    owners = (
+        Ownership.objects.current(day)
+        .filter(zone=OuterRef("pk"))
+        .order_by()
+        .values("zone")
+        .annotate(names=StringAgg("owner__name", "、", distinct=True))
+        .values("names")
+    )
+    rows = list(
+        Zone.objects.filter(active=True, layer__name__in=layers)
+        .filter(geom__intersects=region.boundary)
+        .annotate(owners=Subquery(owners), wkb=AsWKB("geom"))
+        .order_by("layer__rank", "code")
+        .values_list("code", "name", "layer__name", "plan__name", "area_m2", "owners", "wkb")
+    )
     geoms = list(shapely.from_wkb([bytes(r[6]) for r in rows])) if rows else []
     fields: dict[str, tuple[str, list[Any]]] = {
         "code": ("text", [r[0] for r in rows]),
