@@ -161,7 +161,7 @@ LABELS = {
     "map": [("图层", "Layers"), ("行政区划", "Regions"), ("盲区", "Blind spots")],
     "issues": [("受理编号", "Tracking number"), ("办理时限", "Due"), ("仅超期", "Overdue only")],
     "issue map": [("问题地图", "Issue map"), ("列表查看", "Show as a list")],
-    "detail": [("路由回执", "Routing receipt"), ("过程记录", "Timeline"), ("派遣通知", "Dispatch")],
+    "detail": [("分派回执", "Routing receipt"), ("过程记录", "Timeline"), ("派遣通知", "Dispatch")],
     "blind": [("盲区（属地兜底）", "blind spot (territorial fallback)")],
     "report": [("问题位置", "Where is it?"), ("使用我的位置", "Use my location")],
     "track": [("办理过程", "Progress"), ("已派遣", "dispatched")],
