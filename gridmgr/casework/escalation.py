@@ -22,8 +22,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from gridmgr.casework.loop import RUNNING, record, ref
-from gridmgr.casework.notify import notify
+from gridmgr.casework.loop import RUNNING, record
+from gridmgr.casework.notify import escalated_message, notify
 from gridmgr.casework.workcal import Calendar, category_limit, due_time
 from gridmgr.models import Issue, Owner
 from gridmgr.routing.parties import owner_chain
@@ -84,12 +84,7 @@ def _escalate(issue: Issue, now: dt.datetime, cal: Calendar) -> Escalation | Non
         return None  # another run took this step, or the case moved on
     issue.escalation_level = level
     owner = chain[level]
-    due = timezone.localtime(issue.due_at).strftime("%Y-%m-%d %H:%M")
-    message = (
-        f"案件 {ref(issue)}（{issue.category.name}）已超期（时限 {due}），升级至第 {level} 级：{owner}\n"
-        f"Case {ref(issue)} ({issue.category.name_en or issue.category.code}) is overdue "
-        f"(due {due}); escalated to level {level}: {owner}"
-    )
+    message = escalated_message(issue, level, owner, issue.due_at)
     record(issue, "escalate", issue.status, None, now, comment=message, label=SYSTEM)
     notify(issue, "escalation", message, owner=owner, email=True, now=now)
     return Escalation(issue, level, owner, since)

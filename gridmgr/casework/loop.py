@@ -36,7 +36,7 @@ from gridmgr.casework.lifecycle import (
     refusal,
     take,
 )
-from gridmgr.casework.notify import notify
+from gridmgr.casework.notify import dispatched_message, notify, rework_message
 from gridmgr.casework.report import insert_issue, routed_issue
 from gridmgr.casework.workcal import Calendar, category_limit
 from gridmgr.models import Category, Issue, Owner, Photo, Transition
@@ -295,25 +295,12 @@ def _after(issue: Issue, action: str, transition: Transition, now: dt.datetime) 
         _new_evidence(issue).update(transition=transition)
     elif action == "dispatch" or (action == "reassign" and issue.status in RUNNING):
         kind = "dispatch" if action == "dispatch" else "reassign"
-        due = timezone.localtime(issue.due_at).strftime("%Y-%m-%d %H:%M") if issue.due_at else "—"
         for party in responsible_parties(issue):
-            notify(
-                issue,
-                kind,
-                f"案件 {ref(issue)}（{issue.category.name}）已派至您，身份：{party.label}，"
-                f"办理时限 {due} / case {ref(issue)} is yours as {party.label}; due {due}",
-                owner=party.owner,
-                now=now,
-            )
+            text = dispatched_message(issue, party.label, issue.due_at)
+            notify(issue, kind, text, owner=party.owner, now=now)
     elif action == "rework" and issue.handler is not None:
-        notify(
-            issue,
-            "rework",
-            f"案件 {ref(issue)} 核查未通过，请返工：{transition.comment} / "
-            f"case {ref(issue)} failed verification, rework: {transition.comment}",
-            recipient=issue.handler,
-            now=now,
-        )
+        text = rework_message(issue, transition.comment)
+        notify(issue, "rework", text, recipient=issue.handler, now=now)
 
 
 def record(

@@ -65,3 +65,36 @@ def _mail(note_id: int, message: str, to: list[str]) -> None:
         log.exception("could not e-mail notification %s", note_id)
         return
     Notification.objects.filter(pk=note_id).update(emailed_at=timezone.now())
+
+
+# The messages of the steps that notify, written once: the live loop and the demo history send them.
+def _due(due_at: dt.datetime | None) -> str:
+    return timezone.localtime(due_at).strftime("%Y-%m-%d %H:%M") if due_at else "—"
+
+
+def dispatched_message(issue: Issue, party_label: str, due_at: dt.datetime | None) -> str:
+    """To a party of a dispatched (or reassigned) case: it is theirs, and by when."""
+    ref, due = issue.reference, _due(due_at)
+    return (
+        f"案件 {ref}（{issue.category.name}）已派至您，身份：{party_label}，"
+        f"办理时限 {due} / case {ref} is yours as {party_label}; due {due}"
+    )
+
+
+def rework_message(issue: Issue, reason: str) -> str:
+    """To the handler of a case sent back by its verifier."""
+    ref = issue.reference
+    return (
+        f"案件 {ref} 核查未通过，请返工：{reason} / "
+        f"case {ref} failed verification, rework: {reason}"
+    )
+
+
+def escalated_message(issue: Issue, level: int, owner: Owner, due_at: dt.datetime | None) -> str:
+    """To the owner an overdue case escalates to (also the escalation's record)."""
+    ref, due, category = issue.reference, _due(due_at), issue.category
+    return (
+        f"案件 {ref}（{category.name}）已超期（时限 {due}），升级至第 {level} 级：{owner}\n"
+        f"Case {ref} ({category.name_en or category.code}) is overdue "
+        f"(due {due}); escalated to level {level}: {owner}"
+    )

@@ -48,6 +48,7 @@ from gridmgr.casework.lifecycle import (
     take,
 )
 from gridmgr.casework.loop import ref
+from gridmgr.casework.notify import dispatched_message, escalated_message, rework_message
 from gridmgr.casework.photos import add_photo
 from gridmgr.casework.workcal import Calendar, category_limit, due_time, working_periods
 from gridmgr.errors import GridError
@@ -525,12 +526,7 @@ class History:
 
     def escalation(self, issue: Issue, level: int, at: dt.datetime, due_at: dt.datetime) -> Move:
         owner = self.chain(issue)[level]
-        due = timezone.localtime(due_at).strftime("%Y-%m-%d %H:%M")
-        message = (
-            f"案件 {ref(issue)}（{issue.category.name}）已超期（时限 {due}），升级至第 {level} 级：{owner}\n"
-            f"Case {ref(issue)} ({issue.category.name_en or issue.category.code}) is overdue "
-            f"(due {due}); escalated to level {level}: {owner}"
-        )
+        message = escalated_message(issue, level, owner, due_at)
         return Move(at, "escalate", None, SYSTEM, message)
 
     # --- replay ---
@@ -694,20 +690,11 @@ class History:
             for p in played:
                 at, action = p.move.at, p.move.action
                 if action == "dispatch":
-                    due = (
-                        timezone.localtime(p.due_at).strftime("%Y-%m-%d %H:%M") if p.due_at else "—"
-                    )
                     for party in self.parties(issue):
-                        text = (
-                            f"案件 {ref(issue)}（{issue.category.name}）已派至您，身份：{party.label}，"
-                            f"办理时限 {due} / case {ref(issue)} is yours as {party.label}; due {due}"
-                        )
+                        text = dispatched_message(issue, party.label, p.due_at)
                         notes.append(self.note(issue, "dispatch", text, at, owner=party.owner))
                 elif action == "rework" and handler is not None:
-                    text = (
-                        f"案件 {ref(issue)} 核查未通过，请返工：{p.move.comment} / "
-                        f"case {ref(issue)} failed verification, rework: {p.move.comment}"
-                    )
+                    text = rework_message(issue, p.move.comment)
                     notes.append(self.note(issue, "rework", text, at, recipient_id=handler))
                 elif action == "escalate":
                     level += 1
