@@ -18,6 +18,9 @@ from geodata.grid import EMPTY, polygon_parts
 from geodata.measure import LocalProjection
 
 Area: TypeAlias = Polygon | MultiPolygon
+# Zones and their ids as lists or as numpy arrays (a table read at once stays an array).
+Geoms: TypeAlias = Sequence[BaseGeometry | None] | NDArray[np.object_]
+Ids: TypeAlias = Sequence[int] | NDArray[np.int64]
 # Below this many zones, splitting the validity check across threads costs more than it saves.
 _PARALLEL_MIN = 4000
 
@@ -53,8 +56,8 @@ class CoverageResult:
 
 def analyse(
     region: Area,
-    zones: Sequence[BaseGeometry],
-    zone_ids: Sequence[int],
+    zones: Geoms,
+    zone_ids: Ids,
     *,
     sliver_m2: float = 1.0,
     threads: int = 2,
@@ -97,7 +100,7 @@ def analyse(
     )
 
 
-def _ids(zone_ids: Sequence[int], n: int) -> NDArray[np.int64]:
+def _ids(zone_ids: Ids, n: int) -> NDArray[np.int64]:
     """Return the zone ids as an array, checking there is one per zone."""
     ids = np.asarray(zone_ids, dtype=np.int64).reshape(-1)
     if len(ids) != n:
@@ -293,9 +296,9 @@ def holders(pieces: Sequence[BaseGeometry], regions: Sequence[BaseGeometry]) -> 
 
 
 def crossing_parent(
-    children: Sequence[BaseGeometry],
-    child_ids: Sequence[int],
-    parents_by_child: Sequence[BaseGeometry | None],
+    children: Geoms,
+    child_ids: Ids,
+    parents_by_child: Geoms,
     tolerance_m2: float = 1.0,
 ) -> list[Piece]:
     """Return the part of each child zone that lies outside its parent (at least tolerance_m2)."""

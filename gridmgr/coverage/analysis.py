@@ -2,37 +2,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Generic, Self, TypeVar
 
 import shapely
 from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry
-from django.db import connection
 from django.utils import timezone
 from shapely.geometry.base import BaseGeometry
 
 from geodata import coverage as cov
-from gridmgr.models import CoverageSnapshot, Layer, Region
+from gridmgr.coverage.zones import ZoneTable, over_region, parents_of
+from gridmgr.models import CoverageSnapshot, Layer, Region, Zone
 
-_ZONES_SQL = """
-SELECT z.id, z.code, z.name, ST_AsBinary(z.geom), z.parent_id,
-  EXISTS (SELECT 1 FROM gridmgr_ownership o
-          WHERE o.zone_id = z.id AND o.valid_from <= %(day)s
-            AND (o.valid_to IS NULL OR o.valid_to >= %(day)s))
-FROM gridmgr_zone z, gridmgr_region r
-WHERE r.id = %(region)s AND z.active AND z.layer_id = %(layer)s
-  AND z.geom && r.boundary AND ST_Intersects(z.geom, r.boundary)
-ORDER BY z.code
-"""
+PieceT = TypeVar("PieceT")
 
 
 @dataclass
-class LayerCoverage:
-    """Coverage of one region by one layer, with the lists a report shows."""
+class Coverage(Generic[PieceT]):
+    """How one layer's zones cover a region: the figures a coverage report and a draft preview
+    share. `region` is the region's code in a report, its name in a preview (what each shows)."""
 
     region: str
-    region_name: str
     layer: str
     total_m2: float
     covered_m2: float
@@ -41,9 +34,46 @@ class LayerCoverage:
     coverage_pct: float
     zone_count: int
     unowned: list[str]
-    blind: list[dict[str, Any]]
-    overlaps: list[dict[str, Any]]
+    blind: list[PieceT]
+    overlaps: list[PieceT]
     slivers: int
+
+    @classmethod
+    def measured(
+        cls,
+        result: cov.CoverageResult,
+        zones: ZoneTable,
+        pieces: tuple[list[PieceT], list[PieceT]],
+        **rest: Any,
+    ) -> Self:
+        """The figures of an analysis of `zones`, its blind and overlap pieces, and `rest`."""
+        blind, overlaps = pieces
+        return cls(
+            total_m2=result.total_m2,
+            covered_m2=result.covered_m2,
+            blind_m2=result.blind_m2,
+            overlap_m2=result.overlap_m2,
+            coverage_pct=result.coverage_pct,
+            zone_count=len(zones),
+            unowned=zones.unowned(),
+            blind=blind,
+            overlaps=overlaps,
+            slivers=result.blind_slivers + result.overlap_slivers,
+            **rest,
+        )
+
+
+def analysed(outline: BaseGeometry, zones: ZoneTable, sliver_m2: float) -> cov.CoverageResult:
+    """The coverage of an outline by the zones someone owns (a zone nobody owns is blind)."""
+    owned = zones.where(zones.owned)
+    return cov.analyse(outline, owned.geoms, owned.ids, sliver_m2=sliver_m2)
+
+
+@dataclass
+class LayerCoverage(Coverage[dict[str, Any]]):
+    """Coverage of one region by one layer, with the lists a report shows."""
+
+    region_name: str
     crossing_parent: list[dict[str, Any]]
     outside_district: list[dict[str, Any]]
     by_region: list[dict[str, Any]]
@@ -62,43 +92,35 @@ def _geos(geom: BaseGeometry) -> GEOSGeometry:
     return GEOSGeometry(memoryview(shapely.to_wkb(geom, include_srid=False)), srid=4326)
 
 
-def _zone_rows(region: Region, layer: Layer) -> list[tuple]:
-    with connection.cursor() as cur:
-        # The local date, as ownerships are dated: the database's CURRENT_DATE is UTC's.
-        day = timezone.localdate()
-        cur.execute(_ZONES_SQL, {"region": region.pk, "layer": layer.pk, "day": day})
-        return cur.fetchall()
+def _outline(region: Region) -> BaseGeometry:
+    return shapely.from_wkb(bytes(region.boundary.wkb))
 
 
 def analyse_layer(region: Region, layer: Layer, sliver_m2: float | None = None) -> LayerCoverage:
     """Analyse how the active zones of one layer cover a region (nothing is written)."""
     sliver = float(settings.GRIDMGR_SLIVER_M2 if sliver_m2 is None else sliver_m2)
-    rows = _zone_rows(region, layer)
-    geoms = shapely.from_wkb([bytes(r[3]) for r in rows]) if rows else []
-    code = {r[0]: r[1] for r in rows}
-    owned = [i for i, r in enumerate(rows) if r[5]]
-    boundary = shapely.from_wkb(bytes(region.boundary.wkb))
-    result = cov.analyse(
-        boundary, [geoms[i] for i in owned], [rows[i][0] for i in owned], sliver_m2=sliver
-    )
-    report = LayerCoverage(
+    boundary = _outline(region)
+    zones = over_region(region, boundary, Zone.objects.filter(layer=layer, active=True), today())
+    district = Region.objects.filter(level=Region.Level.DISTRICT).first()
+    below = _below(region)
+    # Every read is done: the spill beyond parents and district does not depend on the analysis
+    # and runs alongside it (GEOS lets go of the GIL), so the report costs little more than it.
+    with ThreadPoolExecutor(1) as pool:
+        spills = pool.submit(_spills, zones, parents_of(zones), district, sliver)
+        result = analysed(boundary, zones, sliver)
+        crossing, outside = spills.result()
+    code = zones.code_of()
+    report = LayerCoverage.measured(
+        result,
+        zones,
+        ([_piece(p, code) for p in result.blind], [_piece(p, code) for p in result.overlaps]),
         region=region.code,
-        region_name=region.name,
         layer=layer.name,
-        total_m2=result.total_m2,
-        covered_m2=result.covered_m2,
-        blind_m2=result.blind_m2,
-        overlap_m2=result.overlap_m2,
-        coverage_pct=result.coverage_pct,
-        zone_count=len(rows),
-        unowned=[r[1] for r in rows if not r[5]],
-        blind=[_piece(p, code) for p in result.blind],
-        overlaps=[_piece(p, code) for p in result.overlaps],
-        slivers=result.blind_slivers + result.overlap_slivers,
-        crossing_parent=_crossing_parent(rows, geoms, code, sliver),
-        outside_district=_outside_district(rows, geoms, code, sliver),
+        region_name=region.name,
+        crossing_parent=[_piece(p, code) for p in crossing],
+        outside_district=[_piece(p, code) for p in outside],
         # Slivers too, so that the region's own row says blind_m2, as the summary does.
-        by_region=_by_region(region, result.blind + result.blind_sliver_pieces),
+        by_region=_by_region(below, result.blind + result.blind_sliver_pieces),
         sliver_blind_m2=sum(p.area_m2 for p in result.blind_sliver_pieces),
     )
     report.geoms = {
@@ -106,6 +128,11 @@ def analyse_layer(region: Region, layer: Layer, sliver_m2: float | None = None) 
         "overlaps": [p.geom for p in result.overlaps],
     }
     return report
+
+
+def today() -> dt.date:
+    """The local date, as ownerships are dated (the database's CURRENT_DATE is UTC's)."""
+    return timezone.localdate()
 
 
 def _piece(piece: cov.Piece, code: dict[int, str]) -> dict[str, Any]:
@@ -117,45 +144,30 @@ def _piece(piece: cov.Piece, code: dict[int, str]) -> dict[str, Any]:
     }
 
 
-def _crossing_parent(
-    rows: list[tuple], geoms: Any, code: dict[int, str], sliver: float
-) -> list[dict[str, Any]]:
-    parent_ids = [r[4] for r in rows if r[4] is not None]
-    if not parent_ids:
-        return []
-    with connection.cursor() as cur:
-        cur.execute(
-            "SELECT id, ST_AsBinary(geom) FROM gridmgr_zone WHERE id = ANY(%s)", [parent_ids]
-        )
-        parents = {i: shapely.from_wkb(bytes(g)) for i, g in cur.fetchall()}
-    pieces = cov.crossing_parent(
-        geoms, [r[0] for r in rows], [parents.get(r[4]) for r in rows], tolerance_m2=sliver
-    )
-    return [_piece(p, code) for p in pieces]
+def _spills(
+    zones: ZoneTable, parents: Any, district: Region | None, sliver: float
+) -> tuple[list[cov.Piece], list[cov.Piece]]:
+    """The parts of zones outside their parent zone, and outside the district."""
+    crossing = cov.crossing_parent(zones.geoms, zones.ids, parents, tolerance_m2=sliver)
+    if district is None or not len(zones):
+        return crossing, []
+    outline = [_outline(district)] * len(zones)
+    return crossing, cov.crossing_parent(zones.geoms, zones.ids, outline, tolerance_m2=sliver)
 
 
-def _outside_district(
-    rows: list[tuple], geoms: Any, code: dict[int, str], sliver: float
-) -> list[dict[str, Any]]:
-    district = Region.objects.filter(level=Region.Level.DISTRICT).first()
-    if district is None or not rows:
-        return []
-    outline = shapely.from_wkb(bytes(district.boundary.wkb))
-    pieces = cov.crossing_parent(
-        geoms, [r[0] for r in rows], [outline] * len(rows), tolerance_m2=sliver
-    )
-    return [_piece(p, code) for p in pieces]
-
-
-def _by_region(region: Region, blind: list[cov.Piece]) -> list[dict[str, Any]]:
-    """Coverage % of the region and of every region below it (sub-districts, communities)."""
-    below = list(
+def _below(region: Region) -> list[Region]:
+    """The region and every region below it (sub-districts, communities)."""
+    below = (
         Region.objects.filter(code__startswith=region.code)
         .exclude(pk=region.pk)
         .only("code", "name", "level", "area_m2", "boundary")
     )
-    subs = [region, *below]
-    geoms = [shapely.from_wkb(bytes(r.boundary.wkb)) for r in subs]
+    return [region, *below]
+
+
+def _by_region(subs: list[Region], blind: list[cov.Piece]) -> list[dict[str, Any]]:
+    """Coverage % of each region (the analysed one first) from the blind pieces."""
+    geoms = [_outline(r) for r in subs]
     blind_by = cov.region_breakdown(blind, geoms, [r.pk for r in subs])
     out = []
     for r in subs:
