@@ -22,13 +22,6 @@ from gridmgr.viewport.view import BBox, min_zoom
 # ST_AsGeoJSON with 15 decimals gives back every stored double exactly (lon/lat below 1000).
 _DIGITS = 15
 
-_COUNT_SQL = """
-SELECT count(*) FROM (SELECT 1 FROM gridmgr_zone z
-  WHERE z.layer_id = %(layer)s AND {which}
-    AND z.geom && ST_MakeEnvelope(%(minx)s, %(miny)s, %(maxx)s, %(maxy)s, 4326)
-  LIMIT %(probe)s) s
-"""
-
 # `editable`: everything for 'all', nothing for 'none'; for 'sector', as zone_edits decides for
 # a sector lead: the zone lies in its sector up to GRIDMGR_SLIVER_M2 of drawing noise.
 _FEATURES_SQL = """
@@ -92,7 +85,6 @@ def zones_geojson(
     params: dict[str, Any] = {
         "layer": layer.pk,
         "plan": plan.pk,
-        "probe": cap + 1,
         "limit": cap,
         "digits": _DIGITS,
         "mode": mode,
@@ -102,13 +94,13 @@ def zones_geojson(
         **bbox.params(),
     }
     meta: dict[str, Any] = {"layer": layer.pk, "plan": plan.pk, "of_plan": of_plan, "mode": mode}
+    zones = Zone.objects.filter(layer=layer, **({"plan": plan} if of_plan else {"active": True}))
+    count = zones.filter(geom__bboverlaps=bbox.polygon()).order_by()[: cap + 1].count()
+    crowded = count >= int(settings.GRIDMGR_MAP_SPARSE_FEATURES)
+    if count > cap or (zoom is not None and zoom < min_zoom(layer) and crowded):
+        meta.update(too_many=count, min_zoom=min_zoom(layer), count=0)
+        return _collection("[]", meta)
     with connection.cursor() as cur:
-        cur.execute(_COUNT_SQL.format(which=which), params)
-        count = int(cur.fetchone()[0])
-        crowded = count >= int(settings.GRIDMGR_MAP_SPARSE_FEATURES)
-        if count > cap or (zoom is not None and zoom < min_zoom(layer) and crowded):
-            meta.update(too_many=count, min_zoom=min_zoom(layer), count=0)
-            return _collection("[]", meta)
         cur.execute(_FEATURES_SQL.format(which=which), params)
         features = cur.fetchone()[0]
     meta["count"] = count

@@ -16,7 +16,6 @@ from typing import Any
 
 import shapely
 from django.conf import settings
-from django.contrib.gis.geos import Polygon
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
@@ -40,14 +39,6 @@ from gridmgr.viewport.view import (
 MVT_EXTENT = 4096
 MVT_BUFFER = 64
 
-
-_COUNT_SQL = """
-SELECT count(*) FROM (
-  SELECT 1 FROM gridmgr_zone z
-  WHERE z.active AND z.layer_id = %(layer)s
-    AND z.geom && ST_MakeEnvelope(%(minx)s, %(miny)s, %(maxx)s, %(maxy)s, 4326)
-  LIMIT %(probe)s) s
-"""
 
 # The owner shown is the one holding the layer's owner role, else any current owner; the state
 # says whether anyone owns the zone and whether it overlaps another (from the cached analysis).
@@ -81,9 +72,9 @@ FROM rows r
 
 
 def _envelope_count(layer: Layer, bbox: BBox, probe: int) -> int:
-    with connection.cursor() as cur:
-        cur.execute(_COUNT_SQL, {"layer": layer.pk, "probe": probe, **bbox.params()})
-        return int(cur.fetchone()[0])
+    """The active zones of the layer in the view, counted up to `probe` at most."""
+    in_view = Zone.objects.filter(active=True, layer=layer, geom__bboverlaps=bbox.polygon())
+    return in_view.order_by()[:probe].count()
 
 
 def _collection(features: str, meta: dict[str, Any]) -> str:
@@ -214,7 +205,7 @@ def issue_geojson(issues: QuerySet[Issue], bbox: BBox | None, *, open_only: bool
     if open_only:
         issues = issues.filter(status__in=Issue.OPEN_STATUSES)
     if bbox is not None:
-        issues = issues.filter(location__bboverlaps=_envelope(bbox))
+        issues = issues.filter(location__bboverlaps=bbox.polygon())
     cap = int(settings.GRIDMGR_MAP_MAX_ISSUES)
     latest = issues.order_by("-reported_at", "-id").values("id")[:cap]
     try:
@@ -225,10 +216,6 @@ def issue_geojson(issues: QuerySet[Issue], bbox: BBox | None, *, open_only: bool
         cur.execute(_ISSUES_SQL.format(ids=ids_sql), [settings.TIME_ZONE, *ids_params])
         features, n = cur.fetchone()
     return _collection(features, {"count": n, "truncated": n >= cap})
-
-
-def _envelope(bbox: BBox) -> Polygon:
-    return Polygon.from_bbox((bbox.minx, bbox.miny, bbox.maxx, bbox.maxy))
 
 
 @dataclass

@@ -9,6 +9,7 @@ import math
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.gis.geos import Polygon
 
 from gridmgr.errors import GridError
 from gridmgr.models import Layer
@@ -47,6 +48,12 @@ class BBox:
 
     def params(self) -> dict[str, float]:
         return {"minx": self.minx, "miny": self.miny, "maxx": self.maxx, "maxy": self.maxy}
+
+    def polygon(self) -> Polygon:
+        """The view as a lon/lat rectangle, for a bounding-box filter (bboverlaps, SQL's &&)."""
+        box = Polygon.from_bbox((self.minx, self.miny, self.maxx, self.maxy))
+        box.srid = 4326
+        return box
 
 
 def parse_zoom(text: str | None) -> int:
