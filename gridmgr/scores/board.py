@@ -58,7 +58,7 @@ class ScoreError(GridError):
 
 
 @dataclass(frozen=True)
-class Unit:
+class UnitType:
     """A kind of unit that is scored, and the owner role of its layer (None: departments)."""
 
     key: str
@@ -70,10 +70,10 @@ class Unit:
 UNITS = {
     u.key: u
     for u in (
-        Unit("sector", "板块", "sector", "sector_lead"),
-        Unit("package_area", "驻点包片区", "package area", "stationed_cadre"),
-        Unit("grid_worker", "网格员", "grid worker", "grid_worker"),
-        Unit("department", "条线部门", "department", None),
+        UnitType("sector", "板块", "sector", "sector_lead"),
+        UnitType("package_area", "驻点包片区", "package area", "stationed_cadre"),
+        UnitType("grid_worker", "网格员", "grid worker", "grid_worker"),
+        UnitType("department", "条线部门", "department", None),
     )
 }
 
