@@ -7,12 +7,22 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test import override_settings
 from django.utils import translation
 from pytest_django.fixtures import Settings
 
 from gridmgr.models import Region
 from tests.loop import People, build_people
 from tests.world import World, build_boston, build_world
+
+
+@pytest.fixture(scope="session", autouse=True)
+def quick_password_hashes() -> Iterator[None]:
+    """A cheap password hash in every test: the production hasher (PBKDF2) takes ~0.3 s a
+    password on an idle core, paid by every test that makes a user with a password or tries a
+    login; no test checks the hasher itself, and production keeps its settings."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)

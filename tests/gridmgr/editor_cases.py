@@ -4,10 +4,8 @@ and geometry helpers (lines across a cell, the neighbours of the gap)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 import shapely
-from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.test import Client
 from shapely.geometry import LineString, MultiPolygon, Polygon
@@ -25,16 +23,9 @@ class Editors:
     worker_s3: User
 
 
-@cache
-def password_hash(name: str) -> str:
-    """The hash of `name`'s password, computed once per test process: hashing takes ~1 s (the
-    production PBKDF2 iterations) and was most of the cost of every editor test's set-up."""
-    return make_password(f"{name}-secret-1")
-
-
 def make_editors(world: World) -> Editors:
     def user(name: str, role: str, owner_key: str | None) -> User:
-        u = User.objects.create(username=name, password=password_hash(name))  # `{name}-secret-1`
+        u = User.objects.create_user(name, password=f"{name}-secret-1")
         owner = world.owners[owner_key] if owner_key else None
         Account.objects.create(user=u, role=role, owner=owner)
         return u

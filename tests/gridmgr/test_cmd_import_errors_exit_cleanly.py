@@ -69,6 +69,7 @@ REFUSALS = {
 }
 
 
+@pytest.mark.slow  # RUNS manage.py processes at once, each loading Django: 10-30 s
 @pytest.mark.parametrize("case", list(REFUSALS))
 def test_a_refused_import_exits_1_with_its_message_every_time(
     db: None, tmp_path: Path, case: str

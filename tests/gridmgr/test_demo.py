@@ -14,7 +14,6 @@ from django.db import transaction
 from django.db.models import Count
 from django.test import Client, override_settings
 from django.utils import timezone
-from pytest_django.fixtures import Settings
 
 from gridmgr.casework.loop import RUNNING, STEPS
 from gridmgr.casework.workcal import Calendar, category_limit, due_time, working_periods
@@ -171,12 +170,6 @@ class TestLoadedDemo:
 @pytest.mark.usefixtures("demo")
 class TestDemoAccounts:
     """One demo login per role, each acting as a real owner."""
-
-    @pytest.fixture(autouse=True)
-    def quick_hashing(self, settings: Settings) -> None:
-        # demo_admin sets a password per role: ~1 s each with the production hasher; what these
-        # tests check (accounts, owners, a usable password) does not depend on the hasher.
-        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
     def test_demo_admin_creates_one_account_per_role_with_real_owners(self) -> None:
         from gridmgr.models import Account, AccountRole

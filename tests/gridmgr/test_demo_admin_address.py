@@ -9,17 +9,10 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from pytest_django.fixtures import Settings
 
 from gridmgr.management.commands.demo_admin import site_url
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def quick_hashes(settings: Settings) -> None:
-    """A cheap password hash: demo_admin sets eleven passwords."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def printed_addresses(**options: object) -> set[str]:
@@ -29,7 +22,7 @@ def printed_addresses(**options: object) -> set[str]:
 
 
 @pytest.mark.django_db
-@pytest.mark.usefixtures("world", "quick_hashes")
+@pytest.mark.usefixtures("world")
 def test_the_given_host_and_port_are_printed_and_the_default_is_the_makefile_one() -> None:
     assert printed_addresses(host="192.168.10.5", port=8331) == {"http://192.168.10.5:8331"}
     assert printed_addresses() == {"http://127.0.0.1:8000"}

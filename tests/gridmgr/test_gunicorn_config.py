@@ -23,6 +23,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@pytest.mark.slow  # starts gunicorn and waits for it to listen
 @pytest.mark.django_db
 def test_gunicorn_with_the_project_settings_serves_the_login_page() -> None:
     port = free_port()
