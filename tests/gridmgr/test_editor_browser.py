@@ -24,11 +24,19 @@ from tests.gridmgr.editor_cases import Editors, draft_cells, grid_draft, make_ed
 from tests.world import World, full_cells, shape
 
 pytest.importorskip("playwright")
-from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, Response, sync_playwright  # noqa: E402
 
 READY = "() => window.gmeditor && window.gmeditor.byId && !window.gmeditor.busy() && window.gmeditor.byId.size > 0"
 # How far from each corner the test clicks, in screen pixels: inside Geoman's snap distance.
 OFF_PX = (5, -4)
+# The shape Geoman is drawing (Polygon, Line, Cut): its hint marker (under the cursor; `_snapped`
+# once moved onto a vertex or edge within the snap distance) and its vertices so far.
+DRAWING = "window.gmeditor.map.pm.Draw[window.gmeditor.map.pm.Draw.getActiveShape()]"
+SNAPPED_ON = (
+    f"([lat, lon]) => {{ const h = {DRAWING}?._hintMarker;"
+    " return !!h && h._snapped && h.getLatLng().distanceTo([lat, lon]) < 1; }"
+)
+VERTICES = f"n => {DRAWING}?._layer?.getLatLngs().length === n"
 
 pytestmark = BROWSER_TEST
 
@@ -94,9 +102,16 @@ def chromium(live_server: Any) -> Iterator[Chromium]:
     assert found.errors == []  # no script error on any page
 
 
+def zone_load(response: Response) -> bool:
+    """The editor's load of its layer's zones in view (its parent's context has no zoom)."""
+    return ".geojson?bbox=" in response.url and "&zoom=" in response.url
+
+
 def show(page: Page, lon: float, lat: float, zoom: int = 17) -> None:
-    page.evaluate(f"window.gmeditor.map.setView([{lat}, {lon}], {zoom}, {{animate: false}})")
-    page.wait_for_timeout(400)  # the debounced reload after moveend
+    """Centre the map, then wait for the zones of the new view: Leaflet fires moveend on every
+    setView without animation, and the editor reloads 150 ms (debounced) after it."""
+    with page.expect_response(zone_load):
+        page.evaluate(f"window.gmeditor.map.setView([{lat}, {lon}], {zoom}, {{animate: false}})")
     page.wait_for_function(READY)
 
 
@@ -113,16 +128,26 @@ def screen_point(page: Page, lon: float, lat: float) -> tuple[float, float]:
 def draw_snapped(page: Page, corners: list[tuple[float, float]]) -> None:
     """Draw a polygon by clicking a few pixels off each corner, then on the first vertex."""
     page.click(".leaflet-pm-icon-polygon")
-    for lon, lat in corners:
+    for n, (lon, lat) in enumerate(corners, start=1):
         x, y = screen_point(page, lon, lat)
         page.mouse.move(x + OFF_PX[0] - 3, y + OFF_PX[1] - 3)
         page.mouse.move(x + OFF_PX[0], y + OFF_PX[1])
-        page.wait_for_timeout(150)  # Geoman's throttled snapping
+        page.wait_for_function(SNAPPED_ON, arg=[lat, lon])  # the click lands on the corner
         page.mouse.click(x + OFF_PX[0], y + OFF_PX[1])
+        page.wait_for_function(VERTICES, arg=n)
     x, y = screen_point(page, *corners[0])
     page.mouse.move(x + 1, y + 1)
-    page.wait_for_timeout(150)
+    page.wait_for_function(SNAPPED_ON, arg=[corners[0][1], corners[0][0]])  # closes the outline
     page.mouse.click(x, y)
+
+
+def click_vertices(page: Page, points: list[tuple[float, float]]) -> None:
+    """Click the points in a Geoman draw mode, each once Geoman holds the vertex before it; the
+    last click, on the first or the last vertex again, finishes the shape."""
+    for n, point in enumerate(points[:-1], start=1):
+        page.mouse.click(*screen_point(page, *point))
+        page.wait_for_function(VERTICES, arg=n)
+    page.mouse.click(*screen_point(page, *points[-1]))
 
 
 def test_draw_a_snapped_zone_own_it_preview_activate_and_a_lead_is_refused(
@@ -160,8 +185,7 @@ def test_draw_a_snapped_zone_own_it_preview_activate_and_a_lead_is_refused(
         page.click("#btn-preview")
         page.wait_for_function("() => window.gmeditor.state.lastPreview && !window.gmeditor.busy()")
         shown = page.evaluate("window.gmeditor.state.lastPreview")
-        page.evaluate(f"window.gmeditor.map.setView([{lat0}, {lon0}], 15, {{animate: false}})")
-        page.wait_for_timeout(400)
+        show(page, lon0, lat0, zoom=15)
         page.screenshot(path=str(ARTIFACTS / "editor_preview.png"))
 
         page.click("#btn-activate")
@@ -311,9 +335,7 @@ def test_box_select_four_grids_give_them_one_owner_then_split_merge_cut_and_remo
             world.move(*corner, dx, dy)
             for dx, dy in ((-130, -130), (-130, 130), (130, 130), (130, -130))
         ]
-        for point in (*ring, ring[0]):
-            page.mouse.click(*screen_point(page, *point))
-            page.wait_for_timeout(100)
+        click_vertices(page, [*ring, ring[0]])
         page.wait_for_function("() => document.querySelector('#sel-count').textContent === '4'")
         codes = set(
             page.evaluate(
@@ -326,9 +348,7 @@ def test_box_select_four_grids_give_them_one_owner_then_split_merge_cut_and_remo
         page.click("#btn-clear")
         page.mouse.click(*screen_point(page, *world.inside(cell)))
         page.click("#btn-split")
-        for point in (west, east, east):
-            page.mouse.click(*screen_point(page, *point))
-            page.wait_for_timeout(150)
+        click_vertices(page, [west, east, east])
         page.wait_for_function(
             "() => document.querySelector('#msg').textContent.includes('已分割') && !window.gmeditor.busy()"
         )
@@ -345,9 +365,7 @@ def test_box_select_four_grids_give_them_one_owner_then_split_merge_cut_and_remo
         page.screenshot(path=str(ARTIFACTS / "editor_merged.png"))
         # Geoman's cut mode: a triangle drawn inside the cell is cut out of it on the server.
         page.click(".leaflet-pm-icon-cut")
-        for point in (*triangle, triangle[0]):
-            page.mouse.click(*screen_point(page, *point))
-            page.wait_for_timeout(150)
+        click_vertices(page, [*triangle, triangle[0]])
         page.wait_for_function(
             "() => document.querySelector('#msg').textContent.includes('已剪切') && !window.gmeditor.busy()"
         )

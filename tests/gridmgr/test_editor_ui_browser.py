@@ -16,7 +16,7 @@ from gridmgr.models import Plan
 from tests.browser import ARTIFACTS, BROWSER_TEST
 from tests.gridmgr.coverage_page_client import fresh_cache
 from tests.gridmgr.editor_cases import Editors, draft_cells, grid_draft, make_editors
-from tests.gridmgr.test_editor_browser import READY, chromium, show
+from tests.gridmgr.test_editor_browser import READY, chromium, show, zone_load
 from tests.world import World
 
 pytest.importorskip("playwright")
@@ -138,9 +138,11 @@ def test_on_a_phone_the_map_takes_the_width_and_nothing_scrolls_sideways(
     draft = grid_draft(world, editors)
     with chromium(live_server) as browser:
         page = browser.log_in("zhongxin", f"/editor/?plan={draft.pk}&layer={world.grid.pk}")
-        page.set_viewport_size({"width": 390, "height": 844})
         page.wait_for_function(READY)
-        page.wait_for_timeout(300)
+        # Leaflet takes the new size, fires moveend 200 ms later, and the editor then reloads.
+        with page.expect_response(zone_load):
+            page.set_viewport_size({"width": 390, "height": 844})
+        page.wait_for_function(READY)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         box = page.locator("#map").bounding_box()
         assert box and box["width"] >= 380 and box["height"] >= 400
