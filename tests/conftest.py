@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 from django.test import override_settings
 from django.utils import translation
 from pytest_django.fixtures import Settings
@@ -39,6 +42,24 @@ def default_language() -> Iterator[None]:
 def world(db: None) -> World:
     """The mini-district with a gap and an overlap, its plan active, no issues yet."""
     return build_world()
+
+
+@pytest.fixture(scope="module")
+def module_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
+    """The world built once for a whole module, in a transaction rolled back when the module ends.
+    Each test then runs in a savepoint inside it (pytest-django's `db`), so what a test changes
+    is still undone before the next. Only for modules without transactional (live-server) tests:
+    a live server's connection would not see the uncommitted world."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world_of_the_module(module_world: World, db: None) -> World:
+    """`module_world` for one test: a fresh copy of its handles (model instances a test may
+    change in memory), as Django's TestCase.setUpTestData gives each test its own copy."""
+    return copy.deepcopy(module_world, {id(module_world.proj): module_world.proj})
 
 
 @pytest.fixture

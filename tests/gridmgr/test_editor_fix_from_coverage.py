@@ -23,6 +23,12 @@ FIX = "/editor/fix"
 pytestmark = pytest.mark.usefixtures(fresh_cache.__name__)
 
 
+@pytest.fixture
+def world(world_of_the_module: World) -> World:
+    """Built once for this module, each test's changes undone (tests/conftest.py: module_world)."""
+    return world_of_the_module
+
+
 def gap_form(world: World) -> dict[str, str]:
     """The form the blind-spot row of the world's gap posts."""
     (gap,) = [p for p in analyse_layer(world.district, world.grid).blind if p["area_m2"] > 1000]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 import shapely
 from django.conf import settings
 from django.test import Client
@@ -19,6 +20,12 @@ from tests.gridmgr.editor_cases import (
     neighbour,
 )
 from tests.world import World, shape
+
+
+@pytest.fixture
+def world(world_of_the_module: World) -> World:
+    """Built once for this module, each test's changes undone (tests/conftest.py: module_world)."""
+    return world_of_the_module
 
 
 def post(client: Client, url: str, data: dict[str, Any]) -> Any:

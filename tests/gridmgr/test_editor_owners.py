@@ -16,6 +16,12 @@ from tests.world import World
 DAY = dt.date(2027, 1, 1)
 
 
+@pytest.fixture
+def world(world_of_the_module: World) -> World:
+    """Built once for this module, each test's changes undone (tests/conftest.py: module_world)."""
+    return world_of_the_module
+
+
 def versions(zones: list[Zone]) -> dict[int, int]:
     return {z.pk: z.version for z in zones}
 

@@ -15,6 +15,12 @@ from tests.gridmgr.editor_cases import Editors, acting, draft_cells
 from tests.world import World, shape
 
 
+@pytest.fixture
+def world(world_of_the_module: World) -> World:
+    """Built once for this module, each test's changes undone (tests/conftest.py: module_world)."""
+    return world_of_the_module
+
+
 def postgis_area_m2(geom: shapely.Geometry) -> float:
     with connection.cursor() as cur:
         cur.execute("SELECT ST_Area(ST_GeomFromWKB(%s, 4326)::geography)", [shapely.to_wkb(geom)])

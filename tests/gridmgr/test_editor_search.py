@@ -13,6 +13,12 @@ from tests.gridmgr.editor_cases import Editors, client_of, draft_cells
 from tests.world import World
 
 
+@pytest.fixture
+def world(world_of_the_module: World) -> World:
+    """Built once for this module, each test's changes undone (tests/conftest.py: module_world)."""
+    return world_of_the_module
+
+
 def search(editors: Editors, plan: Plan, q: str) -> list[dict]:
     response = client_of(editors.lead_s3).get(f"/editor/plans/{plan.pk}/search", {"q": q})
     assert response.status_code == 200
