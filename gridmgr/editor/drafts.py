@@ -12,6 +12,7 @@ from typing import Any
 import shapely
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.gis.db.models.functions import GeometryDistance
 from django.contrib.gis.geos import Point
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
@@ -26,7 +27,7 @@ from gridmgr.access import account_of, is_centre
 from gridmgr.errors import GridError, PlanError
 from gridmgr.models import Account, AccountRole, GridCode, Layer, Ownership, Plan, Region, Zone
 from gridmgr.territory.extent import require_in_district
-from gridmgr.territory.grids import code12, next_sequence
+from gridmgr.territory.grids import code12, covering_parents, next_sequence
 from gridmgr.territory.imports import to_geos
 from gridmgr.territory.zone_edits import (
     ZoneAccessError,
@@ -63,20 +64,6 @@ FROM gridmgr_ownership o
 JOIN gridmgr_zone z ON z.id = o.zone_id AND z.active AND z.layer_id = ANY(%(layers)s)
 JOIN gridmgr_zone n ON n.plan_id = %(plan)s AND n.layer_id = z.layer_id AND n.code = z.code
 WHERE o.valid_to IS NULL OR o.valid_to >= %(day)s
-"""
-
-# The parent-layer zone covering a point: the plan's own first, then the active one.
-_PARENT_SQL = """
-SELECT p.id FROM gridmgr_zone p
-WHERE p.layer_id = %(parent)s AND (p.plan_id = %(plan)s OR p.active)
-  AND ST_Covers(p.geom, ST_SetSRID(ST_MakePoint(%(x)s, %(y)s), 4326))
-ORDER BY (p.plan_id = %(plan)s) DESC, p.area_m2, p.code LIMIT 1
-"""
-
-_NEAREST_CODE_SQL = """
-SELECT code FROM gridmgr_zone
-WHERE plan_id = %(plan)s AND layer_id = %(layer)s
-ORDER BY geom <-> ST_SetSRID(ST_MakePoint(%(x)s, %(y)s), 4326), code LIMIT 1
 """
 
 
@@ -188,10 +175,14 @@ def fresh_code(plan: Plan, layer: Layer, geom: BaseGeometry, like: str | None = 
             raise EditorError("新区域不在任何行政区内", "the new zone lies in no region")
         return issue_grid_code(code12(area), plan)
     if like is None:
-        with connection.cursor() as cur:
-            cur.execute(_NEAREST_CODE_SQL, {"plan": plan.pk, "layer": layer.pk, "x": x, "y": y})
-            row = cur.fetchone()
-        like = row[0] if row else "Z00"
+        nearest = (
+            Zone.objects.filter(plan=plan, layer=layer)
+            .annotate(d=GeometryDistance("geom", Point(x, y, srid=4326)))
+            .order_by("d", "code")
+            .values_list("code", flat=True)
+            .first()
+        )
+        like = nearest or "Z00"
     return next_layer_code(layer, like)
 
 
@@ -200,10 +191,7 @@ def parent_for(plan: Plan, layer: Layer, geom: BaseGeometry) -> Zone | None:
     if layer.parent_id is None:
         return None
     x, y = _inner_point(geom)
-    with connection.cursor() as cur:
-        cur.execute(_PARENT_SQL, {"parent": layer.parent_id, "plan": plan.pk, "x": x, "y": y})
-        row = cur.fetchone()
-    return Zone.objects.get(pk=row[0]) if row else None
+    return covering_parents(plan, layer.parent_id, Point(x, y, srid=4326)).first()
 
 
 def default_name(layer: Layer, code: str, geom: BaseGeometry) -> str:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import shapely
 from django.conf import settings
 from django.db import transaction
-from django.db.models import BooleanField, ExpressionWrapper, Max, Q, Subquery
+from django.db.models import BooleanField, ExpressionWrapper, Max, Q, QuerySet, Subquery
 
 from geodata.grid import make_codes, square_cells, street_blocks
 from geodata.measure import LocalProjection
@@ -75,15 +76,20 @@ def generate_grid(
     return report
 
 
+def covering_parents(plan: Plan, parent_layer_id: int, point: Any) -> QuerySet[Zone]:
+    """Zones of the parent layer covering a point (a Point or an expression), best first: the
+    plan's own before the active ones, then the smallest, then the lowest code."""
+    in_plan = ExpressionWrapper(Q(plan=plan), output_field=BooleanField())
+    return (
+        Zone.objects.filter(Q(plan=plan) | Q(active=True), layer_id=parent_layer_id)
+        .filter(geom__covers=point)
+        .order_by(in_plan.desc(), "area_m2", "code")
+    )
+
+
 def link_parents(plan: Plan, layer: Layer) -> None:
     """Give each zone of a layer the parent-layer zone covering its inner point."""
     if layer.parent_id is None:
         return
-    in_plan = ExpressionWrapper(Q(plan=plan), output_field=BooleanField())
-    covering = (
-        Zone.objects.filter(Q(plan=plan) | Q(active=True), layer_id=layer.parent_id)
-        .filter(geom__covers=outer_inner_point())
-        .order_by(in_plan.desc(), "area_m2", "code")
-        .values("pk")[:1]
-    )
-    Zone.objects.filter(plan=plan, layer=layer).update(parent=Subquery(covering))
+    best = covering_parents(plan, layer.parent_id, outer_inner_point()).values("pk")[:1]
+    Zone.objects.filter(plan=plan, layer=layer).update(parent=Subquery(best))
