@@ -78,7 +78,9 @@ class PlanSerializer(StrictMixin, serializers.ModelSerializer):
         read_only_fields = ("status", "created_at", "activated_at")
 
 
-class MoveSerializer(serializers.Serializer):
+class HandoverSerializer(serializers.Serializer):
+    """Open issues of one layer that change owner (territory.plans.Handover)."""
+
     layer = serializers.CharField()
     from_owner = serializers.CharField()
     to_owner = serializers.CharField()
@@ -92,7 +94,7 @@ class PreviewSerializer(serializers.Serializer):
     layers = serializers.ListField(child=serializers.CharField())
     open_issues = serializers.IntegerField()
     moved = serializers.IntegerField()
-    moves = MoveSerializer(many=True)
+    moves = HandoverSerializer(many=True)
 
 
 class LayerChangeSerializer(serializers.Serializer):
@@ -115,7 +117,7 @@ class PlanSummarySerializer(serializers.Serializer):
     layers = LayerChangeSerializer(many=True)
     open_issues = serializers.IntegerField()
     moved = serializers.IntegerField(help_text="open issues whose owner changed in some layer")
-    moves = MoveSerializer(many=True)
+    moves = HandoverSerializer(many=True)
 
 
 class ActivationSerializer(serializers.Serializer):
