@@ -1,4 +1,4 @@
-"""The demo's issue taxonomy and a few hundred issues, routed by the bulk intake."""
+"""The demo's issue taxonomy and a few hundred issues, routed and written as a bulk import."""
 
 from __future__ import annotations
 
@@ -80,7 +80,7 @@ def add_issues(
     rng: np.random.Generator,
     now: dt.datetime | None = None,
 ) -> DemoIssues:
-    """Create the demo's issues over the focus categories through the bulk intake, all reported.
+    """Create the demo's issues over the focus categories as a bulk import, all reported.
 
     Their steps after the report are written by gridmgr.demo.history.
     """

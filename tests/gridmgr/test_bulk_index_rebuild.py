@@ -10,7 +10,7 @@ from django.db import IntegrityError, connection, transaction
 
 from gridmgr.errors import GridError
 from gridmgr.models import Issue, Routing, Transition
-from gridmgr.routing import issue_import as intake
+from gridmgr.routing import issue_import
 from gridmgr.routing.issue_import import IssueBatch, deferred_indexes, insert_batch, route_batch
 from tests.world import World, full_cells
 
@@ -40,7 +40,7 @@ def batch_of(world: World, n: int, ids: list[str | None]) -> IssueBatch:
 
 @pytest.fixture
 def large_from_3(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(intake, "REBUILD_MIN_ROWS", 3)
+    monkeypatch.setattr(issue_import, "REBUILD_MIN_ROWS", 3)
 
 
 @pytest.mark.usefixtures("large_from_3")
@@ -71,7 +71,7 @@ def test_import_small_next_to_the_table_updates_indexes_row_by_row(
     insert_batch(batch, route_batch(batch))
     with connection.cursor() as cur:
         cur.execute("ANALYZE gridmgr_issue")
-    monkeypatch.setattr(intake, "REBUILD_MIN_ROWS", 1)
+    monkeypatch.setattr(issue_import, "REBUILD_MIN_ROWS", 1)
     with transaction.atomic(), deferred_indexes(1):
         assert any("location" in index for index in indexes())  # 1 row next to 3: kept
     with transaction.atomic(), deferred_indexes(3):
@@ -82,7 +82,7 @@ def test_import_small_next_to_the_table_updates_indexes_row_by_row(
 def test_keep_indexes_leaves_them_in_place_for_readers(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(intake, "REBUILD_MIN_ROWS", 1)
+    monkeypatch.setattr(issue_import, "REBUILD_MIN_ROWS", 1)
     with transaction.atomic(), deferred_indexes(3, enabled=False):  # import_issues --keep-indexes
         assert any("location" in index for index in indexes())
 
@@ -91,8 +91,8 @@ def test_keep_indexes_leaves_them_in_place_for_readers(
 def test_a_large_import_gives_up_clearly_when_readers_hold_the_tables(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(intake, "REBUILD_MIN_ROWS", 1)
-    monkeypatch.setattr(intake, "REBUILD_LOCK_WAIT_S", 0.3)
+    monkeypatch.setattr(issue_import, "REBUILD_MIN_ROWS", 1)
+    monkeypatch.setattr(issue_import, "REBUILD_LOCK_WAIT_S", 0.3)
     reading, done = threading.Event(), threading.Event()
 
     def reader() -> None:  # a page reading the issue list, in its own transaction

@@ -21,7 +21,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from gridmgr.models import Issue, Region, Zone
-from gridmgr.routing import issue_import as intake
+from gridmgr.routing import issue_import
 from tests.world import World, full_cells
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -155,7 +155,7 @@ class SlowRouter:
     """A router that takes its time, so that chunks are still queued when the import fails."""
 
     def __init__(self) -> None:
-        self.inner = intake.BulkRouter()
+        self.inner = issue_import.BulkRouter()
         self.calls = 0
 
     def route(self, lon: Any, lat: Any) -> Any:
@@ -170,18 +170,18 @@ def test_a_failing_import_stops_and_joins_its_routing_thread(
     points = [world.inside(c) for c in full_cells(world.subs["S3"], world.grid)[:40]]
     lon, lat = (np.array(v) for v in zip(*points, strict=True))
     category = world.categories["parking"]
-    batch = intake.IssueBatch(
+    batch = issue_import.IssueBatch(
         lon, lat, np.full(40, category.pk), np.full(40, category.department_id)
     )
-    monkeypatch.setattr(intake, "IMPORT_CHUNK", 2)  # 20 chunks
+    monkeypatch.setattr(issue_import, "IMPORT_CHUNK", 2)  # 20 chunks
 
     def broken(self: Any, columns: Any) -> None:
         raise OSError("the server went away")
 
-    monkeypatch.setattr(intake.CopyStream, "write", broken)
+    monkeypatch.setattr(issue_import.CopyStream, "write", broken)
     router = SlowRouter()
     with pytest.raises(OSError, match="went away"):
-        intake.import_batch(batch, router)  # type: ignore[arg-type]
-    assert not [t for t in threading.enumerate() if t.name.startswith(intake.ROUTING_THREAD)]
+        issue_import.import_batch(batch, router)  # type: ignore[arg-type]
+    assert not [t for t in threading.enumerate() if t.name.startswith(issue_import.ROUTING_THREAD)]
     assert router.calls < 20
     assert Issue.objects.count() == 0

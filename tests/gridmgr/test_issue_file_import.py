@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -106,5 +107,24 @@ def test_no_routing_module_reaches_back_into_the_commands() -> None:
             else [a.name for a in node.names]
         )
         if name.startswith("gridmgr.management") or name.startswith("django.core.management")
+    ]
+    assert found == []
+
+
+# "Intake" is one case coming in (docs/DOMAIN.md, collect, report, intake); a file is an import.
+BULK_INTAKE = re.compile(r"bulk intake|intake of issues|\w+ as intake\b|import\w*\(\w*intake", re.I)
+
+
+def test_intake_is_never_said_of_a_bulk_import() -> None:
+    texts = [ROOT / "README.md", ROOT / "docs" / "DOMAIN.md"] + [
+        path
+        for folder in ("gridmgr", "bench", "tests")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        if path != Path(__file__).resolve()
+    ]
+    found = [
+        f"{path.relative_to(ROOT)}: {m.group()}"
+        for path in texts
+        for m in BULK_INTAKE.finditer(path.read_text(encoding="utf-8"))
     ]
     assert found == []

@@ -9,8 +9,7 @@ import pytest
 
 from gridmgr.casework.report import report_issue
 from gridmgr.models import Issue, Receipt, Routing
-from gridmgr.routing import issue_import as intake
-from gridmgr.routing import receipts
+from gridmgr.routing import issue_import, receipts
 from gridmgr.routing.bulk import BulkRouter
 from gridmgr.routing.issue_import import OutsideRows, import_batch, insert_batch, route_batch
 from gridmgr.routing.point import route_point
@@ -88,7 +87,7 @@ def test_grouping_survives_a_hash_collision(monkeypatch: pytest.MonkeyPatch) -> 
 def test_import_in_chunks_writes_every_row_with_its_own_route(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(intake, "IMPORT_CHUNK", 2)
+    monkeypatch.setattr(issue_import, "IMPORT_CHUNK", 2)
     cells = (
         full_cells(world.subs["S1"], world.grid)[:3] + full_cells(world.subs["S3"], world.grid)[:4]
     )
@@ -106,7 +105,7 @@ def test_import_in_chunks_writes_every_row_with_its_own_route(
 def test_an_outside_row_in_a_later_chunk_writes_nothing(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(intake, "IMPORT_CHUNK", 2)
+    monkeypatch.setattr(issue_import, "IMPORT_CHUNK", 2)
     cells = full_cells(world.subs["S1"], world.grid)[:5]
     points = [world.inside(c) for c in cells]
     points[4:4] = [TIANANMEN]  # row 4 (0-based), in the third chunk, outside the district
