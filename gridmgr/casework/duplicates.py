@@ -55,6 +55,7 @@ def find_duplicates(
         "radius": radius,
         "exclude": exclude or [],
     }
+    # Raw SQL: ST_DWithin in metres on ::geography; the ORM's dwithin on lon/lat takes degrees.
     with connection.cursor() as cur:
         cur.execute(_SQL, params)
         ids = [row[0] for row in cur.fetchall()]

@@ -81,6 +81,7 @@ def repeat_spots(
         "radius": float(settings.GRIDMGR_REPEAT_RADIUS_M),
         "min": int(settings.GRIDMGR_REPEAT_MIN),
     }
+    # Raw SQL: ST_ClusterDBSCAN, a window function in a UTM projection, has no ORM spelling.
     with connection.cursor() as cur:
         cur.execute(_SQL, params)
         rows = cur.fetchall()

@@ -177,6 +177,7 @@ def insert_issue(issue: Issue, route: Route, step: Transition | None = None) -> 
         params += _row(step, _STEP_SKIP, db)
     # Inside a transaction, a savepoint keeps a refused insert from spoiling the rest of it.
     guard = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
+    # Raw SQL: intake's hot path, issue, receipts and first step in one prepared statement.
     with guard, prepared_cursor() as cur:
         cur.execute(_insert_sql(step is not None), params)
         row = cur.fetchone()

@@ -93,6 +93,7 @@ def draft_from_active(
             name=name, note=f"基于生效方案复制 / copied from the active plan by {who}"
         )
         params["plan"] = plan.pk
+        # Raw SQL: INSERT … SELECT copies zones and owners inside PostgreSQL, one statement each.
         with connection.cursor() as cur:
             cur.execute(_COPY_ZONES_SQL, params)
             if cur.rowcount == 0:

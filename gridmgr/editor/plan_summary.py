@@ -61,6 +61,7 @@ class PlanSummary:
 
 
 def _layer_change(plan: Plan, layer: Layer) -> LayerChange:
+    # Raw SQL: three counts in one statement; ST_OrderingEquals has no ORM lookup.
     with connection.cursor() as cur:
         cur.execute(_CHANGES_SQL, {"plan": plan.pk, "layer": layer.pk})
         added, removed, redrawn = cur.fetchone()

@@ -100,6 +100,7 @@ def layer_geojson(layer: Layer, bbox: BBox, zoom: int) -> str:
         "role": layer.owner_role,
         **bbox.params(),
     }
+    # Raw SQL: GeoJSON built by PostgreSQL in one statement (the module docstring says why).
     with connection.cursor() as cur:
         cur.execute(_ZONES_SQL, params)
         features, owners, n = cur.fetchone()
@@ -136,6 +137,7 @@ def tile(layer: Layer, z: int, x: int, y: int) -> bytes:
     params: dict[str, int | float | bool] = {"layer": layer.pk, "z": z, "x": x, "y": y}
     params.update(extent=MVT_EXTENT, buffer=MVT_BUFFER, margin=MVT_BUFFER / MVT_EXTENT)
     params.update(check=z < min_zoom(layer), sparse=int(settings.GRIDMGR_MAP_SPARSE_FEATURES))
+    # Raw SQL: ST_AsMVT vector tiles have no ORM spelling.
     with connection.cursor() as cur:
         cur.execute(_TILE_SQL, params)
         row = cur.fetchone()
@@ -161,6 +163,7 @@ FROM rows
 def region_geojson(bbox: BBox, zoom: int) -> str:
     """Administrative regions in the view (outlines for context), with a label point each."""
     params = {"tol": simplify_tolerance(zoom), "digits": coordinate_digits(zoom), **bbox.params()}
+    # Raw SQL: GeoJSON built by PostgreSQL in one statement (the module docstring says why).
     with connection.cursor() as cur:
         cur.execute(_REGIONS_SQL, params)
         return _collection(cur.fetchone()[0], {"zoom": zoom})
@@ -180,6 +183,7 @@ LEFT JOIN gridmgr_zone z ON z.id = s.package_area_id
 
 def station_geojson() -> str:
     """Every station (驻点) with its cadre and package area."""
+    # Raw SQL: GeoJSON built by PostgreSQL in one statement (the module docstring says why).
     with connection.cursor() as cur:
         cur.execute(_STATIONS_SQL)
         return _collection(cur.fetchone()[0], {})
@@ -212,6 +216,7 @@ def issue_geojson(issues: QuerySet[Issue], bbox: BBox | None, *, open_only: bool
         ids_sql, ids_params = latest.query.sql_with_params()
     except EmptyResultSet:  # a user who may see no issue at all
         return _collection("[]", {"count": 0, "truncated": False})
+    # Raw SQL: GeoJSON of up to GRIDMGR_MAP_MAX_ISSUES points built by PostgreSQL, as above.
     with connection.cursor() as cur:
         cur.execute(_ISSUES_SQL.format(ids=ids_sql), [settings.TIME_ZONE, *ids_params])
         features, n = cur.fetchone()

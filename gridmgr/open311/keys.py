@@ -49,12 +49,12 @@ def authenticate(raw: str | None) -> ApiKey:
     return key
 
 
-# Every posted request checks its key: one plain statement, without the ORM's query building.
 _BY_HASH_SQL = f"SELECT id, name, revoked_at FROM {ApiKey._meta.db_table} WHERE key_hash = %s"
 
 
 def _by_hash(key_hash: str) -> ApiKey | None:
     """The key with this hash, its other fields loaded when read."""
+    # Raw SQL: every posted request checks its key: one prepared statement, no query building.
     with prepared_cursor() as cur:
         cur.execute(_BY_HASH_SQL, [key_hash])
         row = cur.fetchone()

@@ -27,6 +27,7 @@ ORDER BY i.id
 def issue_rows() -> Iterator[dict[str, Any]]:
     """Every issue as a flat record: ids, lon/lat, category, status, zone per layer, flags."""
     layers = list(Layer.objects.order_by("rank", "name").values_list("name", flat=True))
+    # Raw SQL: every issue streamed in batches with its zone code per layer aggregated in the row.
     with connection.cursor() as cur:
         cur.execute(_ROWS_SQL)
         while batch := cur.fetchmany(5000):

@@ -196,6 +196,7 @@ def _write_new(rows: np.ndarray, ids: np.ndarray) -> None:
     names = ", ".join(columns)
     # Through a scratch table: the sets of an earlier import or report are stored already,
     # and COPY cannot skip rows; INSERT … WHERE NOT EXISTS can.
+    # Raw SQL: COPY into a scratch table, then one INSERT … SELECT … WHERE NOT EXISTS.
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute("DROP TABLE IF EXISTS pg_temp.receipt_in")
         cur.execute(

@@ -237,6 +237,7 @@ def scoreboard(unit: str, start: dt.date, end: dt.date) -> list[ScoreRow]:
         "layer": layer.pk if layer else None,
         "zone_layer": layer.pk if layer and unit in ("sector", "package_area") else None,
     }
+    # Raw SQL: every measure of every unit in one statement (FILTER, percentile_cont).
     with connection.cursor() as cur:
         cur.execute(_QUERIES[unit], params)
         rows = [_row(unit, r) for r in cur.fetchall()]

@@ -39,6 +39,7 @@ def take_token(key: str, rate: float, burst: int) -> bool:
     """Take a token from bucket `key` (refilling `rate` a second, holding at most `burst`)."""
     if burst < 1:
         return False
+    # Raw SQL: one atomic UPSERT with a conditional update (the module docstring says why).
     with connection.cursor() as cur:
         cur.execute(_TAKE, {"key": key, "rate": rate, "burst": burst, "now": timezone.now()})
         return cur.fetchone() is not None
@@ -46,6 +47,7 @@ def take_token(key: str, rate: float, burst: int) -> bool:
 
 def has_token(key: str, rate: float, burst: int) -> bool:
     """Whether bucket `key` holds a token now (taking none)."""
+    # Raw SQL: the bucket's refill computed as the take computes it, in the same expression.
     with connection.cursor() as cur:
         cur.execute(_PEEK, {"key": key, "rate": rate, "burst": burst, "now": timezone.now()})
         row = cur.fetchone()

@@ -132,6 +132,7 @@ def lineages(layer: Layer | int, codes: Iterable[str]) -> dict[str, Lineage]:
         "codes": wanted,
         "share": float(settings.GRIDMGR_LINEAGE_SHARE_PCT) / 100.0,
     }
+    # Raw SQL: codes across plan versions and the area shares of their intersections.
     with connection.cursor() as cur:
         cur.execute(_CODES_SQL, params)
         found = cur.fetchall()

@@ -72,6 +72,7 @@ def _router_for(plan: Plan) -> BulkRouter:
 
 
 def _open_points() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    # Raw SQL: lon/lat of every open issue into numpy; the ORM builds a GEOS point per row.
     with connection.cursor() as cur:
         cur.execute(
             "SELECT id, ST_X(location), ST_Y(location) FROM gridmgr_issue "
@@ -83,6 +84,7 @@ def _open_points() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _current_owners(ids: np.ndarray) -> dict[tuple[int, int], int | None]:
+    # Raw SQL: one array parameter for every open issue; an __in would be one placeholder per id.
     with connection.cursor() as cur:
         cur.execute(
             "SELECT issue_id, layer_id, owner_id FROM gridmgr_routing WHERE issue_id = ANY(%s)",
@@ -219,6 +221,7 @@ def _rewrite_routings(ids: np.ndarray, routes: BulkRoutes) -> None:
     """Point the issues at their new receipt sets and update their routing summary."""
     now = timezone.now()
     sets = receipts.store_sets(routes)
+    # Raw SQL: a temporary table to COPY the new routes into.
     with connection.cursor() as cur:
         # ON COMMIT DROP does not help a second re-route within the same transaction.
         cur.execute("DROP TABLE IF EXISTS pg_temp.reroute")
@@ -239,6 +242,7 @@ def _rewrite_routings(ids: np.ndarray, routes: BulkRoutes) -> None:
             "receipt_set": sets,
         },
     )
+    # Raw SQL: one UPDATE … FROM the copied routes for every open issue.
     with connection.cursor() as cur:
         cur.execute(
             "UPDATE gridmgr_issue i SET zone_id = r.zone_id, owner_id = r.owner_id, "

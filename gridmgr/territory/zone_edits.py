@@ -102,6 +102,7 @@ def _inside(roots: list[int], zone: Zone) -> bool:
     """Whether the zone lies inside the union of the root zones, up to GRIDMGR_SLIVER_M2."""
     if not roots:
         return False
+    # Raw SQL: the geodesic area (::geography) of a zone minus the union of the sector's zones.
     with connection.cursor() as cur:
         cur.execute(_OUTSIDE_SQL, [bytes(zone.geom.ewkb), roots])
         outside = cur.fetchone()[0]

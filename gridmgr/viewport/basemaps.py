@@ -223,6 +223,7 @@ def context_geojson(bbox: BBox, zoom: int) -> str:
         "digits": coordinate_digits(zoom),
         **bbox.params(),
     }
+    # Raw SQL: per-layer window counts and the GeoJSON built by PostgreSQL in one statement.
     with connection.cursor() as cur:
         cur.execute(_CONTEXT_SQL, params)
         features = cur.fetchone()[0]

@@ -63,8 +63,6 @@ def row(issue: Issue) -> Row:
     return Row(issue, sub, grids[0] if grids else "", bool(getattr(issue, "is_overdue", False)))
 
 
-# Raw: PostgreSQL builds the JSON of up to GRIDMGR_MAP_MAX_ISSUES points 3x faster than ORM rows
-# and json.dumps (137 vs 436 ms for 5,000, measured).
 _POINTS_SQL = """
 SELECT json_build_object('type', 'FeatureCollection', 'count', count(*),
   'features', coalesce(json_agg(json_build_object('type', 'Feature', 'id', i.id,
@@ -89,6 +87,7 @@ def points_geojson(issues: QuerySet[Issue], now: dt.datetime) -> str:
     except EmptyResultSet:  # a user who may see no issue at all
         return json.dumps({"type": "FeatureCollection", "count": 0, "features": []})
     params = [settings.TIME_ZONE, now, list(Issue.OPEN_STATUSES), *ids_params]
+    # Raw SQL: PostgreSQL builds the JSON 3x faster than ORM rows + json.dumps (5,000: 137/436 ms).
     with connection.cursor() as cur:
         cur.execute(_POINTS_SQL.format(ids=ids_sql), params)
         return str(cur.fetchone()[0])
