@@ -32,12 +32,20 @@ def gridmgr_geodata(district: BaseGeometry, cells: NDArray[np.object_]) -> Figur
 
 
 def gridmgr_service(region_id: int, layer_id: int) -> Figures:
-    """gridmgr.coverage.analysis.analyse_layer: the report, read from PostGIS (nothing written)."""
-    from gridmgr.coverage.analysis import analyse_layer
+    """gridmgr.coverage.cache.report, the one path of the coverage page and /api/coverage/, on a
+    cache miss (empty the cache first): zones read from PostGIS, the report, stored in the cache."""
+    from gridmgr.coverage.cache import report
     from gridmgr.models import Layer, Region
 
-    report = analyse_layer(Region.objects.get(pk=region_id), Layer.objects.get(pk=layer_id))
-    return Figures(report.blind_m2, report.overlap_m2, len(report.blind), len(report.overlaps))
+    found = report(Region.objects.get(pk=region_id), Layer.objects.get(pk=layer_id))
+    return Figures(found.blind_m2, found.overlap_m2, len(found.blind), len(found.overlaps))
+
+
+def empty_cache() -> None:
+    """Forget every cached report, so that the next one is analysed."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 def raw_postgis(cells_sql: str, region_id: int) -> Figures:

@@ -15,6 +15,7 @@ import numpy as np
 import shapely
 from django.contrib.gis.db.models.functions import AsWKB
 from django.contrib.gis.geos import Polygon
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
@@ -58,11 +59,13 @@ class ZoneTable:
 def read(zones: QuerySet[Zone], day: dt.date) -> ZoneTable:
     """The zones of a queryset, by code, each with whether an ownership is current on `day`."""
     owned = Exists(Ownership.objects.current(day).filter(zone=OuterRef("pk")))
-    rows = list(
-        zones.annotate(wkb=AsWKB("geom"), owned=owned)
-        .order_by("code")
-        .values_list("id", "code", "wkb", "parent_id", "owned")
-    )
+    found = zones.annotate(wkb=AsWKB("geom"), owned=owned).order_by("code")
+    with transaction.atomic(), connection.cursor() as cur:
+        # The planner's estimate of the owner test, zone by zone, calls for JIT compilation,
+        # which takes longer than the whole read (it tests them all at once with a hash): off,
+        # until this transaction ends.
+        cur.execute("SELECT set_config('jit', 'off', true)")
+        rows = list(found.values_list("id", "code", "wkb", "parent_id", "owned"))
     geoms = np.empty(len(rows), dtype=object)
     if rows:
         geoms[:] = shapely.from_wkb([bytes(r[2]) for r in rows])
