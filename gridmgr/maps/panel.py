@@ -176,7 +176,7 @@ def zone_panel(zone: Zone, issues: QuerySet[Issue]) -> dict[str, Any]:
         "updated_at": timezone.localtime(zone.updated_at).isoformat(timespec="minutes"),
         "bbox": _bbox(zone.geom),
         "geometry": zone.geom.json,
-        "owners": owner_chain(zone),
+        "owners": zone_owner_chain(zone),
         "issues": {
             "open": open_issues.count(),
             "total": mine.count(),
@@ -221,7 +221,7 @@ def _owner(o: Ownership, where: str, level: str) -> dict[str, Any]:
     }
 
 
-def owner_chain(zone: Zone) -> list[dict[str, Any]]:
+def zone_owner_chain(zone: Zone) -> list[dict[str, Any]]:
     """Current owners from the zone up its parents, then the territorial owners of its regions."""
     chain: list[dict[str, Any]] = []
     seen: set[int] = set()
