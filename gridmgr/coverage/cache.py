@@ -41,8 +41,8 @@ SELECT (SELECT coalesce(max(id), 0) FROM gridmgr_planactivation WHERE layer_id =
 
 def layer_key(prefix: str, layer: Layer, *extra: object) -> str:
     """A cache key for an analysis of `layer` (and `extra`) as the database stands now."""
+    # Raw SQL: one round trip of four aggregates; the ORM would take four.
     with connection.cursor() as cur:
-        # One round trip of four aggregates: the ORM would take four.
         cur.execute(_FINGERPRINT_SQL, {"layer": layer.pk})
         row = cur.fetchone()
     state = "|".join(str(v) for v in (*row, layer.pk, timezone.localdate(), *extra))
@@ -58,6 +58,7 @@ def computed_once(key: str, kind: type[T], compute: Callable[[], T], seconds: in
     # The lock is held until the transaction ends, after the database cache row is written.
     lock = int.from_bytes(hashlib.sha1(key.encode()).digest()[:8], "big", signed=True)
     with transaction.atomic():
+        # Raw SQL: pg_advisory_xact_lock has no ORM spelling.
         with connection.cursor() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", [lock])
         found = cache.get(key)  # computed by whoever held the lock before us

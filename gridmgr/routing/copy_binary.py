@@ -29,6 +29,7 @@ from psycopg.copy import QueuedLibpqWriter
 
 def reserve_ids(table: str, n: int) -> np.ndarray:
     """A block of n consecutive ids from a table's sequence."""
+    # Raw SQL: a block of ids from the table's sequence under a table lock.
     with connection.cursor() as cur:
         # Taking the table lock keeps other writers from drawing ids between the two calls.
         cur.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
@@ -88,6 +89,7 @@ class CopyStream:
     def __enter__(self) -> CopyStream:
         # Django's own error classes (IntegrityError…), as for any query: COPY runs on the raw
         # cursor.
+        # Raw SQL: binary COPY, the fastest way in for millions of rows.
         cur = self._exit.enter_context(connection.cursor())
         self._exit.enter_context(connection.wrap_database_errors)
         sql = f"COPY {self.table} ({', '.join(self.names)}) FROM STDIN WITH (FORMAT binary)"
@@ -128,6 +130,7 @@ def _copy_csv(table: str, columns: Columns) -> None:
     buffer = io.BytesIO()
     pacsv.write_csv(arrow, buffer, pacsv.WriteOptions(include_header=False, quoting_style="needed"))
     names = ", ".join(columns)
+    # Raw SQL: COPY in CSV, for the columns binary COPY cannot encode.
     with connection.cursor() as cur, connection.wrap_database_errors:
         sql = f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv)"
         with cur.cursor.copy(sql) as copy:
@@ -158,6 +161,7 @@ def _csv_ready(values: pa.Array) -> pa.Array:
 
 def _column_types(table: str) -> dict[str, str]:
     """The type name of each column of a table (temporary tables included)."""
+    # Raw SQL: the catalogue (pg_attribute) knows temporary tables; Django's models do not.
     with connection.cursor() as cur:
         cur.execute(
             "SELECT a.attname, t.typname FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "

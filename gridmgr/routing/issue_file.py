@@ -188,7 +188,7 @@ def external_ids(column: np.ndarray) -> list[str | None]:
 def clashing_ids(ids: list[str | None], rows: np.ndarray) -> np.ndarray:
     """Per row (among `rows`): its external id repeats an earlier row's or an imported issue's."""
     wanted = [r for r in np.flatnonzero(rows).tolist() if ids[r] is not None]
-    # One array parameter: an `__in` of a million ids would be a million placeholders.
+    # Raw SQL: one array parameter; an `__in` of a million ids would be a million placeholders.
     with connection.cursor() as cur:
         cur.execute(
             "SELECT external_id FROM gridmgr_issue WHERE external_id = ANY(%s)",

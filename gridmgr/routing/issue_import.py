@@ -268,6 +268,7 @@ def deferred_indexes(n: int, enabled: bool = True) -> Iterator[None]:
         yield
         return
     rebuild: list[str] = []
+    # Raw SQL: DDL (locks, dropped keys and indexes) read from the catalogue.
     with connection.cursor() as cur:
         referring: list[tuple[str, str, str]] = []
         for table in REBUILD_TABLES:
@@ -294,6 +295,7 @@ def deferred_indexes(n: int, enabled: bool = True) -> Iterator[None]:
         # Checked again when added back: every step, photo and notice still names an issue.
         rebuild += [f"ALTER TABLE {c} ADD CONSTRAINT {name} {d}" for c, name, d in referring]
     yield
+    # Raw SQL: DDL, the dropped keys and indexes built again.
     with connection.cursor() as cur:
         cur.execute("SELECT set_config('maintenance_work_mem', %s, true)", [REBUILD_WORK_MEM])
         for statement in rebuild:
@@ -330,6 +332,7 @@ def _lock_for_rebuild(cur: Any, referring: list[str]) -> None:
 
 def _existing_issues() -> float:
     """The planner's estimate of the rows in the issue table (counted if never estimated)."""
+    # Raw SQL: the planner's estimate lives in pg_class; counting a million rows takes a while.
     with connection.cursor() as cur:
         cur.execute("SELECT reltuples FROM pg_class WHERE oid = 'gridmgr_issue'::regclass")
         estimate = float(cur.fetchone()[0])
