@@ -60,6 +60,7 @@ def read(zones: QuerySet[Zone], day: dt.date) -> ZoneTable:
     """The zones of a queryset, by code, each with whether an ownership is current on `day`."""
     owned = Exists(Ownership.objects.current(day).filter(zone=OuterRef("pk")))
     found = zones.annotate(wkb=AsWKB("geom"), owned=owned).order_by("code")
+    # Raw SQL: set_config, JIT off for this transaction only (the read itself is the ORM's).
     with transaction.atomic(), connection.cursor() as cur:
         # The planner's estimate of the owner test, zone by zone, calls for JIT compilation,
         # which takes longer than the whole read (it tests them all at once with a hash): off,
