@@ -51,6 +51,15 @@ def working_periods() -> list[tuple[dt.time, dt.time]]:
     return _periods(tuple(settings.GRIDMGR_WORKING_HOURS))
 
 
+def working_day_hours() -> float:
+    """The working hours of one working day."""
+    day = dt.date.min
+    spans = (
+        dt.datetime.combine(day, e) - dt.datetime.combine(day, b) for b, e in working_periods()
+    )
+    return sum(span.seconds for span in spans) / 3600
+
+
 class Calendar:
     """Which days are working days: weekly pattern plus holidays and make-up days."""
 
@@ -107,6 +116,25 @@ class Calendar:
                     total += max(to - frm, dt.timedelta())
             day += dt.timedelta(days=1)
         return total
+
+    def hours_before(self, moment: dt.datetime, hours: float) -> dt.datetime:
+        """The moment `hours` working hours before `moment` (the inverse of `add_hours`)."""
+        tz = timezone.get_default_timezone()
+        local = timezone.localtime(moment, tz)
+        left = dt.timedelta(hours=hours)
+        day = local.date()
+        for _ in range(3660):
+            if self.is_working_day(day):
+                for begin, end in reversed(working_periods()):
+                    p_start = dt.datetime.combine(day, begin, tzinfo=tz)
+                    to = min(dt.datetime.combine(day, end, tzinfo=tz), local)
+                    if to <= p_start:
+                        continue
+                    if to - left >= p_start:
+                        return to - left
+                    left -= to - p_start
+            day -= dt.timedelta(days=1)
+        raise ValueError("no working time within ten years")
 
     def add_days(self, start: dt.datetime, days: int) -> dt.datetime:
         """The end of the `days`-th working day after the day of `start`."""

@@ -50,7 +50,7 @@ from gridmgr.casework.lifecycle import (
 from gridmgr.casework.loop import ref
 from gridmgr.casework.notify import dispatched_message, escalated_message, rework_message
 from gridmgr.casework.photos import add_photo
-from gridmgr.casework.workcal import Calendar, category_limit, due_time, working_periods
+from gridmgr.casework.workcal import Calendar, category_limit, due_time, working_day_hours
 from gridmgr.errors import GridError
 from gridmgr.models import (
     Account,
@@ -254,38 +254,6 @@ def update_issues(issues: list[Issue], names: list[str]) -> None:
         cur.execute(sql, [[i.pk for i in issues], *arrays])
 
 
-def working_day_hours() -> float:
-    return (
-        sum(
-            (
-                dt.datetime.combine(dt.date.min, end) - dt.datetime.combine(dt.date.min, begin)
-            ).seconds
-            for begin, end in working_periods()
-        )
-        / 3600
-    )
-
-
-def hours_before(cal: Calendar, moment: dt.datetime, hours: float) -> dt.datetime:
-    """The moment `hours` working hours before `moment` (the inverse of Calendar.add_hours)."""
-    tz = timezone.get_default_timezone()
-    local = timezone.localtime(moment, tz)
-    left = dt.timedelta(hours=hours)
-    day = local.date()
-    for _ in range(3660):
-        if cal.is_working_day(day):
-            for begin, end in reversed(working_periods()):
-                p_start = dt.datetime.combine(day, begin, tzinfo=tz)
-                to = min(dt.datetime.combine(day, end, tzinfo=tz), local)
-                if to <= p_start:
-                    continue
-                if to - left >= p_start:
-                    return to - left
-                left -= to - p_start
-        day -= dt.timedelta(days=1)
-    raise ValueError("no working time within ten years")
-
-
 def evidence_jpeg(rng: np.random.Generator) -> bytes:
     """A small made-up photo: a few coloured blocks on a plain ground (a real JPEG)."""
     ground = tuple(int(v) for v in rng.integers(90, 200, size=3))
@@ -308,7 +276,7 @@ class History:
         self.rng, self.now = rng, now
         self.cal = Calendar()
         self.day = working_day_hours()
-        self.cutoff = hours_before(self.cal, now, ESCALATION_CUTOFF_H)
+        self.cutoff = self.cal.hours_before(now, ESCALATION_CUTOFF_H)
         self.cast = Cast.from_accounts()
         self.chains: dict[int, list[Owner]] = {}
         self.owners: dict[int, Owner] = {}
@@ -439,8 +407,8 @@ class History:
     def fresh(self, issue: Issue) -> list[Move]:
         """A case whose deadline passed less than ESCALATION_CUTOFF_H working hours ago."""
         limit, _unit = category_limit(issue.category)
-        dispatched = hours_before(self.cal, self.now, (limit or 2) + self.rng.uniform(0.2, 1.5))
-        registered = hours_before(self.cal, dispatched, self.rng.uniform(0.1, 1.0))
+        dispatched = self.cal.hours_before(self.now, (limit or 2) + self.rng.uniform(0.2, 1.5))
+        registered = self.cal.hours_before(dispatched, self.rng.uniform(0.1, 1.0))
         issue.reported_at = registered - dt.timedelta(minutes=float(self.rng.uniform(10, 120)))
         return [
             self.report(issue),

@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 from pytest_django.fixtures import Settings
 
-from gridmgr.casework.workcal import Calendar, category_limit, due_time, load_calendar_csv
+from gridmgr.casework.workcal import (
+    Calendar,
+    category_limit,
+    due_time,
+    load_calendar_csv,
+    working_day_hours,
+)
 from gridmgr.models import Category
 from tests.loop import People, at, dispatched
 from tests.world import World
@@ -83,3 +89,14 @@ def test_a_category_without_a_limit_inherits_its_parents(world: World, people: P
     assert category_limit(graffiti) == (2, "days")
     issue = dispatched(world, people, at(2026, 3, 6, 10), category=graffiti)
     assert issue.due_at == at(2026, 3, 10, 17, 30)
+
+
+def test_hours_before_goes_back_over_a_holiday_the_weekend_and_lunch(cal: Calendar) -> None:
+    # The inverse of the cases above: Qingming (4–6 April 2026), then the weekend before it.
+    assert cal.hours_before(at(2026, 4, 7, 11), 4) == at(2026, 4, 3, 16)
+    assert cal.hours_before(at(2026, 3, 9, 11), 4) == at(2026, 3, 6, 16)
+    assert cal.hours_before(at(2026, 3, 2, 14, 30), 2) == at(2026, 3, 2, 11)
+
+
+def test_a_working_day_has_seven_and_a_half_hours() -> None:
+    assert working_day_hours() == 7.5  # 08:30–12:00 and 13:30–17:30
