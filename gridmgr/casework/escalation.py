@@ -22,7 +22,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from gridmgr.casework.loop import RUNNING, record
+from gridmgr.casework.lifecycle import RUNNING, CaseState, escalate
+from gridmgr.casework.loop import record
 from gridmgr.casework.notify import escalated_message, notify
 from gridmgr.casework.workcal import Calendar, category_limit, due_time
 from gridmgr.models import Issue, Owner
@@ -70,13 +71,14 @@ def escalate_overdue(now: dt.datetime | None = None) -> list[Escalation]:
 
 @transaction.atomic
 def _escalate(issue: Issue, now: dt.datetime, cal: Calendar) -> Escalation | None:
-    level = issue.escalation_level + 1
+    level = escalate(CaseState.of(issue)).escalation_level
     since = level_due_at(issue, level, cal)
     if since is None or now < since:
         return None
     chain = owner_chain(issue, timezone.localtime(now).date())
     if level >= len(chain):
         return None
+    # The rule checked again in the database: a concurrent run may have raised it already.
     taken = Issue.objects.filter(
         pk=issue.pk, escalation_level=level - 1, status__in=RUNNING
     ).update(escalation_level=level)

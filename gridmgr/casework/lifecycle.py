@@ -4,7 +4,7 @@ where it leads and which fields of the case it sets.
 No database and no clock: `take` is given the case's state, the step, the actor (role, and
 whether the case is in the actor's charge), the moment, and the working calendar with the
 category's time limit. casework.loop.apply takes live steps through it; demo.history replays
-sixty days of demo steps through it. What needs other records stays with apply: the evidence
+sixty days of demo steps through it; `escalate` is the escalation job's step, likewise shared. What needs other records stays with apply: the evidence
 photos of a report-back, the new parties of a reassignment, the case a duplicate merges into.
 """
 
@@ -184,6 +184,15 @@ def take(
         return _resume(state, at, clock.cal)
     new = dataclasses.replace(state, status=step.target or state.status)
     return Outcome(dataclasses.replace(new, **_fields(state, action, actor, at, clock, into_id)))
+
+
+def escalate(state: CaseState) -> CaseState:
+    """One level up the owner chain (the escalation job's step): only while the clock runs."""
+    if state.status not in RUNNING:
+        raise TransitionError(
+            "只能升级运行中的案件", f"a case escalates only while it runs, not while {state.status}"
+        )
+    return dataclasses.replace(state, escalation_level=state.escalation_level + 1)
 
 
 def _fields(

@@ -29,7 +29,7 @@ import datetime as dt
 import io
 import math
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 from django.contrib.auth.models import AbstractBaseUser
@@ -45,6 +45,7 @@ from gridmgr.casework.lifecycle import (
     CaseState,
     Clock,
     TransitionError,
+    escalate,
     take,
 )
 from gridmgr.casework.loop import ref
@@ -518,19 +519,20 @@ class History:
             if not first:
                 raise HistoryError("上报须为第一步", f"#{issue.pk}: 'report' must come first")
             return state
-        if action == "escalate":
-            if state.status not in RUNNING:
-                raise HistoryError(
-                    "只能升级运行中的案件", f"#{issue.pk}: escalate while {state.status}"
-                )
-            return replace(state, escalation_level=state.escalation_level + 1)
         if first:
             raise HistoryError("步骤不合规", f"#{issue.pk}: '{action}' from {state.status}")
-        into_id = move.into.pk if move.into is not None else None
-        clock = Clock(self.cal, self.limit(issue.category))
-        actor = self.cast.actor(move.actor)
         try:
-            done = take(state, action, actor, move.at, clock, comment=move.comment, into_id=into_id)
+            if action == "escalate":
+                return escalate(state)
+            done = take(
+                state,
+                action,
+                self.cast.actor(move.actor),
+                move.at,
+                Clock(self.cal, self.limit(issue.category)),
+                comment=move.comment,
+                into_id=move.into.pk if move.into is not None else None,
+            )
         except TransitionError as refused:
             raise HistoryError(refused.zh, f"#{issue.pk}: {refused.en}") from refused
         move.comment = done.note or move.comment

@@ -20,6 +20,7 @@ from gridmgr.casework.lifecycle import (
     Clock,
     Outcome,
     TransitionError,
+    escalate,
     refusal,
     take,
 )
@@ -248,3 +249,13 @@ def test_a_pause_in_no_working_time_moves_nothing() -> None:
         saturday.due_at,
         "",
     )
+
+
+@pytest.mark.parametrize("status", sorted(S.values))
+def test_a_case_escalates_one_level_only_while_its_clock_runs(status: str) -> None:
+    state = CaseState(status=status, escalation_level=1)
+    if status in (S.DISPATCHED, S.HANDLING):
+        assert escalate(state) == dataclasses.replace(state, escalation_level=2)
+    else:
+        with pytest.raises(TransitionError, match="escalates only while it runs"):
+            escalate(state)
