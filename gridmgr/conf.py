@@ -1,4 +1,6 @@
-"""Typed helpers that read settings from environment variables."""
+"""Typed helpers with which settings.py reads the environment; nothing else reads it
+(tests/gridmgr/test_environment_read_in_settings.py).
+"""
 
 import os
 from pathlib import Path
