@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import shapely
-import shapely.errors
-import shapely.geometry
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 from rest_framework_gis.fields import GeometryField
 
-from geodata.errors import GeoDataError
+from geodata.errors import GeoDataError, InvalidGeometryError
+from geodata.geojson import parse_geometry
 from geodata.validate import polygonal
 from gridmgr.territory.extent import require_in_district
 from gridmgr.territory.imports import to_geos
@@ -69,29 +67,16 @@ class StrictFeatureMixin:
 
 
 class LonLatPolygonField(GeometryField):
-    """A GeoJSON Polygon or MultiPolygon in lon/lat, checked and stored as a MultiPolygon.
-
-    Parsed with shapely, never GDAL, so that no client-supplied CRS reaches GDAL (gis.W001):
-    coordinates are WGS84 or CGCS2000 longitude/latitude, as GeoJSON prescribes.
-    """
+    """A GeoJSON Polygon or MultiPolygon in lon/lat (geodata.geojson), stored as a MultiPolygon."""
 
     default_error_messages = {
         "invalid": "不是有效的 GeoJSON 多边形 / not a valid GeoJSON Polygon or MultiPolygon",
     }
 
     def to_internal_value(self, value: Any) -> Any:
-        if not isinstance(value, Mapping):
-            self.fail("invalid")
         try:
-            geom = shapely.geometry.shape(value)
-        except (
-            KeyError,
-            IndexError,
-            TypeError,
-            ValueError,
-            AttributeError,
-            shapely.errors.ShapelyError,
-        ):
+            geom = parse_geometry(value)
+        except InvalidGeometryError:
             self.fail("invalid")
         try:
             shape, _ = polygonal(geom, ("区域范围", "zone boundary"))

@@ -8,14 +8,13 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import shapely.errors
-import shapely.geometry
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse, RawPostDataException
 from django.views.decorators.http import require_http_methods
 from shapely.geometry.base import BaseGeometry
 
-from geodata.errors import GeoDataError
+from geodata.errors import GeoDataError, InvalidGeometryError
+from geodata.geojson import parse_geometry
 from gridmgr.editor.drafts import EditorError
 from gridmgr.errors import bilingual, http_status
 from gridmgr.models import Zone
@@ -71,20 +70,10 @@ def body(request: HttpRequest) -> Mapping[str, Any]:
 
 
 def geometry(data: Mapping[str, Any], key: str = "geometry") -> BaseGeometry:
-    """A GeoJSON geometry (lon/lat) of the body, parsed with shapely (never GDAL)."""
-    value = data.get(key)
-    if isinstance(value, Mapping) and value.get("type") == "Feature":
-        value = value.get("geometry")
+    """A GeoJSON geometry (lon/lat) of the body, or a Feature's (geodata.geojson)."""
     try:
-        return shapely.geometry.shape(value)
-    except (
-        KeyError,
-        IndexError,
-        TypeError,
-        ValueError,
-        AttributeError,
-        shapely.errors.ShapelyError,
-    ):
+        return parse_geometry(data.get(key))
+    except InvalidGeometryError:
         raise EditorError("不是有效的 GeoJSON 几何", "not a valid GeoJSON geometry") from None
 
 
