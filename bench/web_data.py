@@ -48,7 +48,7 @@ def dense_layer(cells: int) -> int:
 
     # All or nothing: a layer left without its cells would be taken as built by --reuse-db.
     with transaction.atomic():
-        district = Region.objects.get(level=Region.Level.DISTRICT)
+        district = Region.objects.require_district()
         parent = Layer.objects.filter(is_unit_grid=True).order_by("-rank").first()
         rank = (Layer.objects.order_by("-rank").values_list("rank", flat=True).first() or 0) + 1
         layer = Layer.objects.create(

@@ -60,7 +60,7 @@ def densest_tiles(layer_id: int, z: int, n: int) -> list[Tile]:
 
     from gridmgr.models import Region
 
-    district = Region.objects.get(level=Region.Level.DISTRICT)
+    district = Region.objects.require_district()
     minx, miny, maxx, maxy = district.boundary.extent
     (x0, y0), (x1, y1) = tile_xy(minx, maxy, z), tile_xy(maxx, miny, z)
     tiles = []

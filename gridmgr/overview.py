@@ -19,7 +19,7 @@ def district_summary() -> dict[str, Any]:
     )
     roles = dict(Role.choices)
     return {
-        "district": Region.objects.filter(level=Region.Level.DISTRICT).first(),
+        "district": Region.objects.district(),
         # Top level first; each row: level, label ("区 / district"), n.
         "region_counts": [
             {"level": level, "label": label, "n": by_level[level]}

@@ -40,7 +40,6 @@ from gridmgr.api.permissions import (
 )
 from gridmgr.coverage import cache as coverage
 from gridmgr.editor import plan_summary
-from gridmgr.errors import NotFoundError
 from gridmgr.models import Category, Layer, Owner, Ownership, Plan, Region, Station, Zone
 from gridmgr.server.lockout import lockout_message, retry_after
 from gridmgr.territory.plans import preview_plan
@@ -229,17 +228,10 @@ class CoverageView(ApiMixin, APIView):
     def get(self, request: Request) -> Response:
         query = s.CoverageQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        region = query.validated_data.get("region") or _district()
+        region = query.validated_data.get("region") or Region.objects.require_district()
         layer = query.validated_data.get("layer")
         layers = [layer] if layer is not None else list(Layer.objects.all())
         return Response([report.summary() for report in coverage.reports(region, layers)])
-
-
-def _district() -> Region:
-    district = Region.objects.filter(level=Region.Level.DISTRICT).order_by("code").first()
-    if district is None:
-        raise NotFoundError("尚未导入区界", "no district has been imported yet")
-    return district
 
 
 class MeView(ApiMixin, APIView):

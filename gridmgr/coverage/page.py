@@ -59,14 +59,8 @@ class Selection:
 
 def select(region_code: str | None, layer_name: str | None) -> Selection:
     """The region (the district by default) and the layer named, or every layer."""
-    regions = Region.objects.all()
-    region = (
-        regions.filter(code=region_code).first()
-        if region_code
-        else regions.filter(level=Region.Level.DISTRICT).first()
-    )
-    if region is None and not region_code:
-        raise NotFoundError("尚未导入区划", "no district has been imported yet")
+    regions = Region.objects
+    region = regions.filter(code=region_code).first() if region_code else regions.require_district()
     if region is None:
         raise NotFoundError(f"没有代码为“{region_code}”的区域", f"no region {region_code!r}")
     layers = list(Layer.objects.order_by("rank", "name"))

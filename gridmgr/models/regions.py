@@ -7,15 +7,28 @@ from django.contrib.gis.geos import Point
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from gridmgr.errors import NotFoundError
+
 
 class RegionQuerySet(models.QuerySet["Region"]):
     def by_location(self, point: Point) -> RegionQuerySet:
         """Regions whose boundary covers the point (a point on a border matches both sides)."""
         return self.filter(boundary__covers=point)
 
-    def district(self) -> Region:
-        """The one district of this installation."""
-        return self.get(level=Region.Level.DISTRICT)
+    def districts(self) -> RegionQuerySet:
+        """The regions of the district level (one, once the district's boundary is imported)."""
+        return self.filter(level=Region.Level.DISTRICT)
+
+    def district(self) -> Region | None:
+        """The district of this installation (the lowest code), or None before it is imported."""
+        return self.districts().order_by("code").first()
+
+    def require_district(self) -> Region:
+        """The district of this installation; NotFoundError before it is imported."""
+        found = self.district()
+        if found is None:
+            raise NotFoundError("尚未导入区界", "no district has been imported yet")
+        return found
 
 
 class Region(models.Model):

@@ -55,8 +55,7 @@ def _refusals(placed: Sequence[Placed], within_district: bool) -> list[tuple[str
 def district_area() -> shapely.Geometry | None:
     """The districts' boundaries grown by the tolerance, prepared; None without a district."""
     boundaries = [
-        shapely.from_wkb(bytes(r.boundary.wkb))
-        for r in Region.objects.filter(level=Region.Level.DISTRICT).only("boundary")
+        shapely.from_wkb(bytes(r.boundary.wkb)) for r in Region.objects.districts().only("boundary")
     ]
     if not boundaries:
         return None
