@@ -103,7 +103,7 @@ def _place(spot: RepeatSpot, day: dt.date) -> None:
         owning = Ownership.objects.current(day).filter(
             zone=spot.zone, role=spot.zone.layer.owner_role
         )
-        spot.owner = next((o.owner for o in owning.select_related("owner").order_by("id")), None)
+        spot.owner = owning.holder()
     if spot.owner is None:
         owners = Issue.objects.filter(pk__in=spot.issue_ids).values_list("owner_id", flat=True)
         usual = Counter(pk for pk in owners if pk is not None).most_common(1)

@@ -101,7 +101,7 @@ def analyse_layer(region: Region, layer: Layer, sliver_m2: float | None = None) 
     sliver = float(settings.GRIDMGR_SLIVER_M2 if sliver_m2 is None else sliver_m2)
     boundary = _outline(region)
     zones = over_region(region, boundary, Zone.objects.filter(layer=layer, active=True), today())
-    district = Region.objects.filter(level=Region.Level.DISTRICT).first()
+    district = Region.objects.district()
     below = _below(region)
     # Every read is done: the spill beyond parents and district does not depend on the analysis
     # and runs alongside it (GEOS lets go of the GIL), so the report costs little more than it.

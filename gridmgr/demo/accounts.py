@@ -21,9 +21,7 @@ class DemoAccount:
 def _zone_owner(role: str, zone: Zone | None) -> Owner | None:
     if zone is None:
         return None
-    found = Ownership.objects.current().filter(zone=zone, role=role).select_related("owner")
-    first = found.first()
-    return first.owner if first else None
+    return Ownership.objects.current().filter(zone=zone, role=role).holder()
 
 
 def _busiest_grid() -> Zone | None:

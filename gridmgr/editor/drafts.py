@@ -15,7 +15,6 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.gis.db.models.functions import GeometryDistance
 from django.contrib.gis.geos import Point
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 from shapely.geometry import LineString, MultiLineString, MultiPolygon
 from shapely.geometry.base import BaseGeometry
@@ -26,6 +25,7 @@ from geodata.validate import polygonal
 from gridmgr.access import account_of, is_centre
 from gridmgr.errors import GridError, PlanError
 from gridmgr.models import Account, AccountRole, GridCode, Layer, Ownership, Plan, Region, Zone
+from gridmgr.models.owners import unended_sql
 from gridmgr.territory.extent import require_in_district
 from gridmgr.territory.grids import code12, covering_parents, next_sequence
 from gridmgr.territory.imports import to_geos
@@ -57,13 +57,13 @@ WHERE c.plan_id = %(plan)s AND op.id = c.parent_id
   AND np.plan_id = %(plan)s AND np.layer_id = op.layer_id AND np.code = op.code
 """
 
-_COPY_OWNERSHIPS_SQL = """
+_COPY_OWNERSHIPS_SQL = f"""
 INSERT INTO gridmgr_ownership (owner_id, zone_id, region_id, role, valid_from, valid_to)
 SELECT o.owner_id, n.id, NULL, o.role, o.valid_from, o.valid_to
 FROM gridmgr_ownership o
 JOIN gridmgr_zone z ON z.id = o.zone_id AND z.active AND z.layer_id = ANY(%(layers)s)
 JOIN gridmgr_zone n ON n.plan_id = %(plan)s AND n.layer_id = z.layer_id AND n.code = z.code
-WHERE o.valid_to IS NULL OR o.valid_to >= %(day)s
+WHERE {unended_sql("o")}
 """
 
 
@@ -171,7 +171,7 @@ def fresh_code(plan: Plan, layer: Layer, geom: BaseGeometry, like: str | None = 
     if layer.is_unit_grid:
         if like is not None and len(like) >= 12 and like[:12].isdigit():
             return issue_grid_code(like[:12], plan)
-        area = _grid_area_at(x, y) or Region.objects.filter(level=Region.Level.DISTRICT).first()
+        area = _grid_area_at(x, y) or Region.objects.district()
         if area is None:
             raise EditorError("新区域不在任何行政区内", "the new zone lies in no region")
         return issue_grid_code(code12(area), plan)
@@ -277,9 +277,7 @@ def split_zone(
     )
     # The new piece keeps the owners of the zone it was cut from: no blind spot appears.
     day = timezone.localdate()
-    held = Ownership.objects.filter(zone=kept).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=day)
-    )
+    held = Ownership.objects.filter(zone=kept).unended(day)
     Ownership.objects.bulk_create(
         Ownership(
             owner_id=o.owner_id, zone=new, role=o.role, valid_from=o.valid_from, valid_to=o.valid_to

@@ -16,7 +16,7 @@ from django.utils import timezone
 from gridmgr.access import is_centre, owned_zone_ids
 from gridmgr.i18n import local, local_label
 from gridmgr.models import Account, AccountRole, Layer, Plan, Region, Zone
-from gridmgr.models.owners import Role
+from gridmgr.models.owners import Role, current_sql
 from gridmgr.viewport.view import BBox, min_zoom
 
 # ST_AsGeoJSON with 15 decimals gives back every stored double exactly (lon/lat below 1000).
@@ -24,11 +24,11 @@ _DIGITS = 15
 
 # `editable`: everything for 'all', nothing for 'none'; for 'sector', as zone_edits decides for
 # a sector lead: the zone lies in its sector up to GRIDMGR_SLIVER_M2 of drawing noise.
-_FEATURES_SQL = """
+_FEATURES_SQL = f"""
 WITH sector AS (SELECT ST_Union(geom) AS g FROM gridmgr_zone WHERE id = ANY(%(roots)s)),
 picked AS (
   SELECT z.id, z.code, z.name, z.version, z.area_m2, z.geom FROM gridmgr_zone z
-  WHERE z.layer_id = %(layer)s AND {which}
+  WHERE z.layer_id = %(layer)s AND {{which}}
     AND z.geom && ST_MakeEnvelope(%(minx)s, %(miny)s, %(maxx)s, %(maxy)s, 4326)
   ORDER BY z.code LIMIT %(limit)s
 )
@@ -45,8 +45,7 @@ SELECT coalesce(json_agg(json_build_object(
         'id', ow.id, 'name', ow.name, 'role', w.role, 'valid_from', w.valid_from)
         ORDER BY w.role, ow.name), '[]'::json)
       FROM gridmgr_ownership w JOIN gridmgr_owner ow ON ow.id = w.owner_id
-      WHERE w.zone_id = p.id AND w.valid_from <= %(day)s
-        AND (w.valid_to IS NULL OR w.valid_to >= %(day)s))
+      WHERE w.zone_id = p.id AND {current_sql("w")})
   )) ORDER BY p.code), '[]'::json)::text
 FROM picked p CROSS JOIN sector s CROSS JOIN LATERAL (SELECT ST_PointOnSurface(p.geom) AS pt) c
 """
@@ -124,7 +123,7 @@ def _layer(layer: Layer) -> dict[str, Any]:
 
 
 def _bounds() -> list[float] | None:
-    district = Region.objects.filter(level=Region.Level.DISTRICT).order_by("code").first()
+    district = Region.objects.district()
     return list(district.boundary.extent) if district is not None else None
 
 

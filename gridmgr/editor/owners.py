@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 
 from gridmgr.editor.drafts import EditorError
 from gridmgr.errors import NotFoundError, PlanError
@@ -98,9 +98,7 @@ def assign_owner(
     same_role = Ownership.objects.filter(zone_id__in=ids, role=role)
     # Earlier holders of the role hand over the day before; later-starting ones are replaced.
     same_role.filter(valid_from__gte=valid_from).delete()
-    same_role.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=valid_from)).update(
-        valid_to=valid_from - dt.timedelta(days=1)
-    )
+    same_role.unended(valid_from).update(valid_to=valid_from - dt.timedelta(days=1))
     Ownership.objects.bulk_create(
         Ownership(owner=person, zone_id=i, role=role, valid_from=valid_from) for i in ids
     )

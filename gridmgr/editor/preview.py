@@ -18,7 +18,6 @@ from shapely.geometry import mapping
 from geodata import coverage as cov
 from gridmgr.coverage.analysis import Coverage, analysed, today
 from gridmgr.coverage.zones import read as zones_read
-from gridmgr.errors import NotFoundError
 from gridmgr.models import Layer, Plan, Region, Zone
 
 # A piece is the active plan's own when at least this share of it is blind (or overlapping) now.
@@ -63,18 +62,10 @@ def _patches(pieces: list[cov.Piece], before: list[cov.Piece], code: dict[int, s
     return out
 
 
-def district() -> Region:
-    """The district the coverage is measured over."""
-    found = Region.objects.filter(level=Region.Level.DISTRICT).order_by("code").first()
-    if found is None:
-        raise NotFoundError("尚未导入区界", "no district has been imported yet")
-    return found
-
-
 def preview_draft(plan: Plan, layer: Layer, sliver_m2: float | None = None) -> DraftCoverage:
     """The blind spots and overlaps the plan's zones of `layer` would leave in the district."""
     sliver = float(settings.GRIDMGR_SLIVER_M2 if sliver_m2 is None else sliver_m2)
-    region = district()
+    region = Region.objects.require_district()
     outline = shapely.from_wkb(bytes(region.boundary.wkb))
     day = today()
     of_layer = Zone.objects.filter(layer=layer)

@@ -25,6 +25,7 @@ from gridmgr.coverage.analysis import analyse_layer
 from gridmgr.coverage.cache import computed_once, layer_key
 from gridmgr.i18n import local_label, local_name
 from gridmgr.models import Issue, Layer, Region, Zone
+from gridmgr.models.owners import current_sql
 from gridmgr.viewport.palette import STATUS_COLOURS
 from gridmgr.viewport.view import (
     MAX_ZOOM,
@@ -42,7 +43,7 @@ MVT_BUFFER = 64
 
 # The owner shown is the one holding the layer's owner role, else any current owner; the state
 # says whether anyone owns the zone and whether it overlaps another (from the cached analysis).
-_ZONES_SQL = """
+_ZONES_SQL = f"""
 WITH picked AS (
   SELECT z.id, z.code, z.geom FROM gridmgr_zone z
   WHERE z.active AND z.layer_id = %(layer)s
@@ -56,15 +57,14 @@ WITH picked AS (
   FROM picked p
   LEFT JOIN LATERAL (
     SELECT w.owner_id FROM gridmgr_ownership w
-    WHERE w.zone_id = p.id AND w.valid_from <= %(day)s
-      AND (w.valid_to IS NULL OR w.valid_to >= %(day)s)
+    WHERE w.zone_id = p.id AND {current_sql("w")}
     ORDER BY (w.role = %(role)s) DESC, w.id LIMIT 1) o ON true
 )
 SELECT
   coalesce(json_agg(json_build_object('type', 'Feature', 'id', r.id, 'geometry', r.geometry,
     'properties', json_build_object('code', r.code, 'owner', r.owner_id, 'state', r.state))),
     '[]'::json)::text,
-  (SELECT coalesce(json_object_agg(ow.id, ow.name), '{}'::json)::text FROM gridmgr_owner ow
+  (SELECT coalesce(json_object_agg(ow.id, ow.name), '{{}}'::json)::text FROM gridmgr_owner ow
    WHERE ow.id IN (SELECT owner_id FROM rows)),
   count(*)
 FROM rows r
@@ -235,7 +235,7 @@ def layer_coverage(layer: Layer) -> LayerCoverageMap:
     """A layer's coverage of the district, cached until a plan, zone or ownership changes."""
 
     def analyse() -> LayerCoverageMap:
-        district = Region.objects.filter(level=Region.Level.DISTRICT).first()
+        district = Region.objects.district()
         return _analyse(district, layer) if district is not None else LayerCoverageMap([], [])
 
     key = layer_key("gridmgr:map:coverage:", layer)
@@ -278,7 +278,7 @@ def page_config() -> dict[str, Any]:
 
     Labels (a layer's, the issue statuses') are in the active language.
     """
-    district = Region.objects.filter(level=Region.Level.DISTRICT).first()
+    district = Region.objects.district()
     layers = Layer.objects.order_by("rank", "name")
     return {
         "bounds": list(district.boundary.extent) if district is not None else None,

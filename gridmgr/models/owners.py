@@ -53,11 +53,39 @@ OWNER_CHAIN = (
 
 class OwnershipQuerySet(models.QuerySet["Ownership"]):
     def current(self, on: dt.date | None = None) -> OwnershipQuerySet:
-        """Ownerships valid on the given day (today by default)."""
+        """Ownerships valid on the given day (today by default): begun, and not ended before it."""
         day = on or dt.date.today()
-        return self.filter(valid_from__lte=day).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
-        )
+        return self.filter(valid_from__lte=day).unended(day)
+
+    def unended(self, on: dt.date) -> OwnershipQuerySet:
+        """Ownerships not ended before the given day: the current ones and those yet to begin."""
+        return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+
+    def holder(self) -> Owner | None:
+        """The owner of the earliest made of these ownerships: who answers when several do."""
+        first = self.select_related("owner").order_by("id").first()
+        return first.owner if first is not None else None
+
+
+# The same rules in SQL, for the raw statements that stay SQL (the routers' one-statement
+# lookups, the map's and the coverage's JSON). Each reads the day from the %(day)s parameter;
+# tests/gridmgr/test_current_ownership.py holds them to the query set's methods.
+def unended_sql(alias: str) -> str:
+    """`unended(day)` as an SQL condition on the ownership row named `alias`."""
+    return f"({alias}.valid_to IS NULL OR {alias}.valid_to >= %(day)s)"
+
+
+def current_sql(alias: str) -> str:
+    """`current(day)` as an SQL condition on the ownership row named `alias`."""
+    return f"{alias}.valid_from <= %(day)s AND {unended_sql(alias)}"
+
+
+def holder_sql(match: str) -> str:
+    """`current(day).filter(…).holder()` as an SQL subquery: `match` is a condition on `o`."""
+    return (
+        f"(SELECT o.owner_id FROM gridmgr_ownership o WHERE {match} AND {current_sql('o')}"
+        " ORDER BY o.id LIMIT 1)"
+    )
 
 
 class Ownership(models.Model):

@@ -19,26 +19,21 @@ from django.db import connection
 from geodata.lookup import Lookup, ZoneIndex
 from gridmgr.models import Layer
 from gridmgr.models.issues import Rule
+from gridmgr.models.owners import holder_sql
 
 RULES = (Rule.COVERS, Rule.OVERLAP, Rule.NEAREST, Rule.FALLBACK)
 COVERS, OVERLAP, NEAREST, FALLBACK = range(4)
 
-_ZONES_SQL = """
+_ZONES_SQL = f"""
 SELECT z.id, z.layer_id, z.plan_id, z.area_m2, z.code, ST_AsBinary(z.geom),
-  (SELECT o.owner_id FROM gridmgr_ownership o
-   WHERE o.zone_id = z.id AND o.role = l.owner_role
-     AND o.valid_from <= %(day)s AND (o.valid_to IS NULL OR o.valid_to >= %(day)s)
-   ORDER BY o.id LIMIT 1)
+  {holder_sql("o.zone_id = z.id AND o.role = l.owner_role")}
 FROM gridmgr_zone z JOIN gridmgr_layer l ON l.id = z.layer_id
-WHERE {where}
+WHERE {{where}}
 """
 
-_REGIONS_SQL = """
+_REGIONS_SQL = f"""
 SELECT r.id, r.parent_id, length(r.code), ST_AsBinary(r.boundary),
-  (SELECT o.owner_id FROM gridmgr_ownership o
-   WHERE o.region_id = r.id AND o.role = 'territorial'
-     AND o.valid_from <= %(day)s AND (o.valid_to IS NULL OR o.valid_to >= %(day)s)
-   ORDER BY o.id LIMIT 1),
+  {holder_sql("o.region_id = r.id AND o.role = 'territorial'")},
   r.code
 FROM gridmgr_region r
 """

@@ -24,6 +24,7 @@ from django.conf import settings
 
 from gridmgr.errors import OutsideDistrictError
 from gridmgr.models.issues import Category, Rule
+from gridmgr.models.owners import holder_sql
 from gridmgr.routing.prepared import prepared_cursor
 
 # Everything one point needs in one statement (one round trip, one plan):
@@ -35,21 +36,16 @@ from gridmgr.routing.prepared import prepared_cursor
 # part 3: the department of a category's parent, when asked for.
 # The point is written out in each part: a constant, so each part finds its rows by index.
 _POINT = "ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)"
-_CURRENT = "o.valid_from <= %(day)s AND (o.valid_to IS NULL OR o.valid_to >= %(day)s)"
 _LOCATE_SQL = f"""
 SELECT 0, r.id, NULL::bigint, NULL::bigint, NULL::float8, NULL::text, NULL::boolean,
-  (SELECT o.owner_id FROM gridmgr_ownership o
-   WHERE o.region_id = r.id AND o.role = 'territorial' AND {_CURRENT}
-   ORDER BY o.id LIMIT 1),
+  {holder_sql("o.region_id = r.id AND o.role = 'territorial'")},
   row_number() OVER (
     ORDER BY length(r.code) DESC, ST_Contains(r.boundary, {_POINT}) DESC, r.code)
 FROM gridmgr_region r
 WHERE ST_Covers(r.boundary, {_POINT})
 UNION ALL
 SELECT 1, z.id, z.layer_id, z.plan_id, z.area_m2, z.code::text, ST_Contains(z.geom, {_POINT}),
-  (SELECT o.owner_id FROM gridmgr_ownership o
-   WHERE o.zone_id = z.id AND o.role = l.owner_role AND {_CURRENT}
-   ORDER BY o.id LIMIT 1),
+  {holder_sql("o.zone_id = z.id AND o.role = l.owner_role")},
   0
 FROM gridmgr_zone z JOIN gridmgr_layer l ON l.id = z.layer_id
 WHERE z.active AND ST_Covers(z.geom, {_POINT})
@@ -77,13 +73,7 @@ ORDER BY d, z.area_m2, z.code
 LIMIT 1
 """
 
-_OWNERS_SQL = """
-SELECT o.zone_id, o.owner_id
-FROM gridmgr_ownership o
-WHERE o.zone_id = ANY(%s) AND o.role = %s
-  AND o.valid_from <= %s AND (o.valid_to IS NULL OR o.valid_to >= %s)
-ORDER BY o.id
-"""
+_OWNER_SQL = f"SELECT {holder_sql('o.zone_id = %(zone)s AND o.role = %(role)s')}"
 
 
 @dataclass
@@ -226,6 +216,6 @@ def _nearest(cur: object, layer: LayerInfo, lon: float, lat: float) -> LayerRout
 
 
 def _zone_owner(cur: object, zone_id: int, role: str, day: dt.date) -> int | None:
-    cur.execute(_OWNERS_SQL, [[zone_id], role, day, day])  # type: ignore[attr-defined]
+    cur.execute(_OWNER_SQL, {"zone": zone_id, "role": role, "day": day})  # type: ignore[attr-defined]
     row = cur.fetchone()  # type: ignore[attr-defined]
-    return row[1] if row else None
+    return row[0] if row else None
