@@ -18,14 +18,19 @@ YESTERDAY = TODAY - dt.timedelta(days=1)
 DAYS = (SINCE - dt.timedelta(days=1), SINCE, YESTERDAY, TODAY, TODAY + dt.timedelta(days=30))
 
 
-def handover(world: World) -> tuple[Zone, Owner, Owner]:
-    """A cell whose grid worker held it until yesterday and whose successor holds it from today."""
-    cell = full_cells(world.subs["S3"], world.grid)[0]
+def hand_over(cell: Zone) -> tuple[Owner, Owner]:
+    """The cell's grid worker holds it until yesterday, a successor from today on."""
     before = cell.ownerships.get().owner
     cell.ownerships.update(valid_to=YESTERDAY)
     after = make_owner("接任网格员")
     own(after, "grid_worker", zone=cell, since=TODAY)
-    return cell, before, after
+    return before, after
+
+
+def handover(world: World) -> tuple[Zone, Owner, Owner]:
+    """A cell of 朝阳门 handed over from yesterday to today."""
+    cell = full_cells(world.subs["S3"], world.grid)[0]
+    return (cell, *hand_over(cell))
 
 
 def owners(ownerships: object) -> set[str]:
@@ -111,10 +116,7 @@ def test_the_nearest_zone_goes_to_its_owner_of_the_day(world: World, settings) -
     settings.GRIDMGR_NEAREST_ZONE_M = 50.0
     lon, lat = world.gap_west(20.0)
     (west,) = world.cells_covering(*world.move(lon, lat, -25.0, 0.0))
-    before = west.ownerships.get().owner
-    west.ownerships.update(valid_to=YESTERDAY)
-    after = make_owner("接任网格员")
-    own(after, "grid_worker", zone=west, since=TODAY)
+    before, after = hand_over(west)
     for day, owner in ((YESTERDAY, before), (TODAY, after)):
         grid = next(r for r in route_point(lon, lat, day).layers if r.layer_id == world.grid.pk)
         assert (grid.zone_id, grid.owner_id) == (west.pk, owner.pk), day
