@@ -76,7 +76,7 @@ def prepare(points: int, reuse: bool = False) -> Fixture:
     from django.db import connection
 
     from gridmgr.demo.load import demo_loaded, load_demo
-    from gridmgr.models import Category, Layer
+    from gridmgr.models import Category, Layer, Region
     from gridmgr.open311.keys import issue_key
 
     if not demo_loaded():
@@ -86,8 +86,8 @@ def prepare(points: int, reuse: bool = False) -> Fixture:
     with connection.cursor() as cur:
         cur.execute(
             "SELECT ST_X(d.geom), ST_Y(d.geom) FROM gridmgr_region r,"
-            " ST_Dump(ST_GeneratePoints(r.boundary, %s, 311)) d WHERE r.level = 'district'",
-            [points],
+            " ST_Dump(ST_GeneratePoints(r.boundary, %s, 311)) d WHERE r.id = %s",
+            [points, Region.objects.require_district().pk],
         )
         xy = [(float(x), float(y)) for x, y in cur.fetchall()]
     return Fixture(url, raw, key.pk, codes, xy, Layer.objects.count())

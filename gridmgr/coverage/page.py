@@ -84,8 +84,7 @@ def may_snapshot(user: AbstractBaseUser | AnonymousUser) -> bool:
 
 def region_choices() -> list[tuple[str, str]]:
     """The district and its sub-districts, as (code, label)."""
-    levels = [Region.Level.DISTRICT, Region.Level.SUBDISTRICT]
-    regions = Region.objects.filter(level__in=levels).order_by("code").only("code", "name")
+    regions = Region.objects.district_and_subdistricts().order_by("code").only("code", "name")
     return [(r.code, f"{r.name} {r.code}") for r in regions]
 
 

@@ -23,6 +23,10 @@ class RegionQuerySet(models.QuerySet["Region"]):
         """The district of this installation (the lowest code), or None before it is imported."""
         return self.districts().order_by("code").first()
 
+    def district_and_subdistricts(self) -> RegionQuerySet:
+        """The district with the sub-districts below it: the regions a district-wide map outlines."""
+        return self.filter(level__in=[Region.Level.DISTRICT, Region.Level.SUBDISTRICT])
+
     def require_district(self) -> Region:
         """The district of this installation; NotFoundError before it is imported."""
         found = self.district()

@@ -17,6 +17,20 @@ def test_the_district_is_the_region_of_the_district_level(world: World) -> None:
     assert list(Region.objects.districts()) == [world.district]
 
 
+def test_a_district_wide_outline_holds_the_district_and_its_sub_districts_only(
+    world: World,
+) -> None:
+    sub = world.subs["S1"]
+    Region.objects.create(
+        code=f"{sub.code}001",
+        name="社区",
+        level=Region.Level.COMMUNITY,
+        parent=sub,
+        boundary=sub.boundary,
+    )
+    assert set(Region.objects.district_and_subdistricts()) == {world.district, *world.subs.values()}
+
+
 def test_of_two_districts_the_lowest_code_is_the_district(world: World) -> None:
     Region.objects.create(
         code="110102", name="西城区", level=Region.Level.DISTRICT, boundary=world.district.boundary

@@ -107,7 +107,7 @@ def outline() -> dict[str, Any]:
     """The district and its sub-districts as GeoJSON: the context of a map without tiles."""
     simple = SimplifyPreserveTopology("boundary", OUTLINE_TOLERANCE_DEG)
     rows = (
-        Region.objects.filter(level__in=[Region.Level.DISTRICT, Region.Level.SUBDISTRICT])
+        Region.objects.district_and_subdistricts()
         .annotate(geojson=AsGeoJSON(simple, precision=6))
         .order_by(Length("code"), "code")
         .values_list("geojson", "code", "name", "level")
