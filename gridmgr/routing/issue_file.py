@@ -91,6 +91,55 @@ def import_issue_file(
     `progress` wraps the iterable of chunks (a progress bar); `timings` gets each step's seconds.
     """
     marks = [time.perf_counter()]
+    found = _read(source, create_categories, marks)
+    router = BulkRouter()
+    marks.append(time.perf_counter())
+    if timings is not None:
+        steps = ("read", "categories", "index")
+        timings |= {step: marks[k + 1] - marks[k] for k, step in enumerate(steps)}
+    if found.refused and not skip_invalid:
+        # Refused already: route every row all the same, so that the refusal lists them all.
+        outside = router.route(found.batch.lon, found.batch.lat).outside
+        raise RowsRefused(found.refused + found.outside(np.flatnonzero(outside)))
+    try:
+        done = import_batch(
+            found.batch,
+            router,
+            skip_outside=skip_invalid,
+            keep_indexes=keep_indexes,
+            progress=progress,
+            timings=timings,
+        )
+    except OutsideRows as exc:
+        raise RowsRefused(found.refused + found.outside(exc.rows)) from exc
+    routes = done.routes.take(done.written)
+    return IssueImportReport(
+        rows=found.total,
+        refused=sorted(found.refused + found.outside(np.flatnonzero(done.routes.outside))),
+        issue_ids=done.ids,
+        blind=int(routes.in_blind_spot().sum()),
+        overlap=int(routes.in_overlap().sum()),
+        created=found.created,
+    )
+
+
+@dataclass
+class _FileRows:
+    """A file's usable rows as a batch, their numbers in the file, and the rows refused so far."""
+
+    total: int
+    batch: IssueBatch
+    numbers: np.ndarray  # per batch position, its row in the file (from 1)
+    refused: list[tuple[int, str]]
+    created: list[str]
+
+    def outside(self, positions: Iterable[int]) -> list[tuple[int, str]]:
+        """The rows at these batch positions, refused as outside the district."""
+        return [(int(self.numbers[p]), OUTSIDE) for p in positions]
+
+
+def _read(source: IssueFile, create_categories: bool, marks: list[float]) -> _FileRows:
+    """Read the file and resolve its categories (a time mark after each)."""
     table = read_point_table(
         source.path,
         lon_field=source.lon_field,
@@ -101,45 +150,9 @@ def import_issue_file(
     marks.append(time.perf_counter())
     mapping = read_category_map(source.category_map) if source.category_map else {}
     resolver = CategoryResolver(mapping, create=create_categories)
-    batch, rows, refused = _batch(table, source, resolver)
+    batch, numbers, refused = _batch(table, source, resolver)
     marks.append(time.perf_counter())
-    router = BulkRouter()
-    marks.append(time.perf_counter())
-    if timings is not None:
-        timings |= {
-            s: marks[k + 1] - marks[k] for k, s in enumerate(("read", "categories", "index"))
-        }
-
-    def outside(positions: list[int]) -> list[tuple[int, str]]:
-        return [(int(rows[p]), OUTSIDE) for p in positions]
-
-    if refused and not skip_invalid:
-        # Refused already: route every row all the same, so that the refusal lists them all.
-        raise RowsRefused(refused + outside(_outside(router.route(batch.lon, batch.lat).outside)))
-    try:
-        done = import_batch(
-            batch,
-            router,
-            skip_outside=skip_invalid,
-            keep_indexes=keep_indexes,
-            progress=progress,
-            timings=timings,
-        )
-    except OutsideRows as exc:
-        raise RowsRefused(refused + outside(exc.rows)) from exc
-    routes = done.routes.take(done.written)
-    return IssueImportReport(
-        rows=len(table),
-        refused=sorted(refused + outside(_outside(done.routes.outside))),
-        issue_ids=done.ids,
-        blind=int(routes.in_blind_spot().sum()),
-        overlap=int(routes.in_overlap().sum()),
-        created=resolver.created or [],
-    )
-
-
-def _outside(mask: np.ndarray) -> list[int]:
-    return np.flatnonzero(mask).tolist()
+    return _FileRows(len(table), batch, numbers, refused, resolver.created or [])
 
 
 def _batch(
