@@ -17,7 +17,14 @@ import geodata.coverage
 from geodata.coverage import CoverageResult
 from gridmgr.models import Ownership
 from tests.gridmgr.api_client import Clients, make_clients, url
-from tests.gridmgr.coverage_page_client import PAGE, fresh_cache, logged_in
+from tests.gridmgr.coverage_page_client import (
+    PAGE,
+    export_dir,
+    fresh_cache,
+    logged_in,
+    start,
+    wait_for,
+)
 from tests.loop import People
 from tests.world import World, full_cells
 
@@ -104,3 +111,15 @@ def test_a_zone_or_owner_change_makes_both_analyse_again_once(
     assert page_figures(page, world.grid.name) == after_owner
     assert after_owner["blind"] == after_edit["blind"] + 1  # nobody owns that cell today
     assert len(analyses) == 3
+
+
+@pytest.mark.usefixtures(export_dir.__name__)
+def test_an_export_job_reads_the_page_s_cached_report(
+    world: World, people: People, analyses: list[int]
+) -> None:
+    centre = logged_in(people.centre)
+    shown = page_figures(centre, world.grid.name)
+    job = start(centre, "110101", "xlsx", world.grid.name)
+    assert wait_for(centre, job["status_url"])["state"] == "done"
+    assert page_figures(centre, world.grid.name) == shown
+    assert len(analyses) == 1  # the job's runner asked the same cache
