@@ -16,11 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.translation import gettext_noop
-
 from gridmgr.casework.workcal import Calendar, due_time
 from gridmgr.errors import GridError
 from gridmgr.models import AccountRole, Issue
+from gridmgr.models.cases import ACTION_NAMES
 
 S = Issue.Status
 
@@ -48,27 +47,27 @@ class Step:
     zh: str = ""
 
 
-# Step names are Chinese, marked for translation: loop.step_label shows them in the active language.
+# A step's name is its action's (models.cases.ACTION_NAMES): action_label shows it in the active language.
 STEPS: dict[str, Step] = {
-    "register": Step((S.REPORTED,), S.REGISTERED, CENTRE, zh=gettext_noop("立案")),
-    "reject": Step((S.REPORTED,), S.REJECTED, CENTRE, True, gettext_noop("不予立案")),
-    "dispatch": Step((S.REGISTERED,), S.DISPATCHED, CENTRE, zh=gettext_noop("派遣")),
-    "accept": Step((S.DISPATCHED,), S.HANDLING, HANDLERS, zh=gettext_noop("接单处理")),
-    "handle": Step((S.HANDLING,), S.HANDLED, HANDLERS, zh=gettext_noop("处置反馈")),
-    "verify": Step((S.HANDLED,), S.CLOSED, VERIFIERS, zh=gettext_noop("核查结案")),
-    "rework": Step((S.HANDLED,), S.HANDLING, VERIFIERS, True, gettext_noop("返工")),
+    "register": Step((S.REPORTED,), S.REGISTERED, CENTRE, zh=ACTION_NAMES["register"]),
+    "reject": Step((S.REPORTED,), S.REJECTED, CENTRE, True, ACTION_NAMES["reject"]),
+    "dispatch": Step((S.REGISTERED,), S.DISPATCHED, CENTRE, zh=ACTION_NAMES["dispatch"]),
+    "accept": Step((S.DISPATCHED,), S.HANDLING, HANDLERS, zh=ACTION_NAMES["accept"]),
+    "handle": Step((S.HANDLING,), S.HANDLED, HANDLERS, zh=ACTION_NAMES["handle"]),
+    "verify": Step((S.HANDLED,), S.CLOSED, VERIFIERS, zh=ACTION_NAMES["verify"]),
+    "rework": Step((S.HANDLED,), S.HANDLING, VERIFIERS, True, ACTION_NAMES["rework"]),
     "suspend": Step(
-        (S.REGISTERED, S.DISPATCHED, S.HANDLING), S.SUSPENDED, CENTRE, True, gettext_noop("挂起")
+        (S.REGISTERED, S.DISPATCHED, S.HANDLING), S.SUSPENDED, CENTRE, True, ACTION_NAMES["suspend"]
     ),
-    "resume": Step((S.SUSPENDED,), None, CENTRE, zh=gettext_noop("恢复")),
+    "resume": Step((S.SUSPENDED,), None, CENTRE, zh=ACTION_NAMES["resume"]),
     "reassign": Step(
         (S.REPORTED, S.REGISTERED, S.DISPATCHED, S.HANDLING),
         None,
         CENTRE,
         True,
-        gettext_noop("改派"),
+        ACTION_NAMES["reassign"],
     ),
-    "merge": Step(tuple(Issue.OPEN_STATUSES), S.CLOSED, CENTRE, True, gettext_noop("合并")),
+    "merge": Step(tuple(Issue.OPEN_STATUSES), S.CLOSED, CENTRE, True, ACTION_NAMES["merge"]),
 }
 # The states in which the clock runs and the parties are at work.
 RUNNING = (S.DISPATCHED, S.HANDLING)

@@ -20,7 +20,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_noop
 
 from geodata.errors import GeoDataError
 from gridmgr.access import account_of, is_centre, may_handle
@@ -46,14 +45,6 @@ S = Issue.Status
 
 # Draws of a tracking number before a report is refused (a number drawn twice is drawn again).
 RECEIVE_ATTEMPTS = 3
-# Records that are not user steps.
-OTHER_ACTIONS = {"report": gettext_noop("上报"), "escalate": gettext_noop("超期升级")}
-
-
-def step_label(action: str) -> str:
-    """The name of a step or record (its action code) in the active language: 立案 or register."""
-    zh = STEPS[action].zh if action in STEPS else OTHER_ACTIONS.get(action, action)
-    return gettext(zh)
 
 
 @dataclass(frozen=True)

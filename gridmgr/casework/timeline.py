@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from gridmgr.casework.loop import OTHER_ACTIONS, STEPS
 from gridmgr.models import Issue, Notification, Photo, Transition
+from gridmgr.models.cases import action_name
 
 # At the same instant a step comes before the photos and notifications it caused.
 _ORDER = {"transition": 0, "photo": 1, "notification": 2}
@@ -34,7 +34,7 @@ def timeline(issue: Issue) -> list[Entry]:
 
 
 def _step(t: Transition) -> Entry:
-    zh = STEPS[t.action].zh if t.action in STEPS else OTHER_ACTIONS.get(t.action, t.action)
+    zh = action_name(t.action)
     who = t.actor.get_username() if t.actor is not None else t.actor_label
     return Entry(t.at, "transition", f"{zh} / {t.action}", who, t.comment, t)
 

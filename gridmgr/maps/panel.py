@@ -12,9 +12,9 @@ from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
 
-from gridmgr.casework.loop import step_label
 from gridmgr.i18n import local_label, local_name, local_pair
 from gridmgr.models import Issue, Ownership, PlanActivation, Region, Transition, Zone
+from gridmgr.models.cases import action_label
 from gridmgr.models.owners import OWNER_CHAIN, Role
 from gridmgr.models.zones import ZoneQuerySet
 from gridmgr.territory.lineage import lineage_of
@@ -279,7 +279,7 @@ def history(zone: Zone, issues: QuerySet[Issue]) -> list[dict[str, Any]]:
     steps = Transition.objects.filter(issue_id__in=issues.values("id"))
     for t in steps.order_by("-at", "-id")[:PANEL_HISTORY]:
         step = {"kind": "transition", "issue": t.issue_id, "action": t.action}
-        step["action_label"] = step_label(t.action)
+        step["action_label"] = action_label(t.action)
         step.update(from_status=t.from_status, to_status=t.to_status)
         events.append((_moment(t.at), step))
     events.sort(key=lambda e: e[0], reverse=True)

@@ -2,7 +2,7 @@
 and categories, the records of cases, accounts, snapshots. Query rules that belong to one table
 live on its model or queryset.
 
-May import: i18n.
+May import: errors, i18n.
 """
 
 from gridmgr.models.accounts import Account, AccountRole

@@ -5,8 +5,36 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+
+# The name of each action a case's record holds, in Chinese, marked for translation: the steps of
+# the closed loop (casework.lifecycle.STEPS gives their rules) and the records the system writes.
+ACTION_NAMES: dict[str, str] = {
+    "report": gettext_noop("上报"),
+    "register": gettext_noop("立案"),
+    "reject": gettext_noop("不予立案"),
+    "dispatch": gettext_noop("派遣"),
+    "accept": gettext_noop("接单处理"),
+    "handle": gettext_noop("处置反馈"),
+    "verify": gettext_noop("核查结案"),
+    "rework": gettext_noop("返工"),
+    "suspend": gettext_noop("挂起"),
+    "resume": gettext_noop("恢复"),
+    "reassign": gettext_noop("改派"),
+    "merge": gettext_noop("合并"),
+    "escalate": gettext_noop("超期升级"),
+}
+
+
+def action_name(action: str) -> str:
+    """The Chinese name of an action code (立案 for register); an unknown code names itself."""
+    return ACTION_NAMES.get(action, action)
+
+
+def action_label(action: str) -> str:
+    """The name of an action code in the active language: 立案 or register."""
+    return gettext(action_name(action))
 
 
 class Transition(models.Model):

@@ -21,8 +21,8 @@ from django import template
 from django.utils.translation import gettext, pgettext
 
 from gridmgr import i18n
-from gridmgr.casework.loop import step_label as _step_label
 from gridmgr.models import Issue, Transition
+from gridmgr.models.cases import action_label
 
 register = template.Library()
 
@@ -42,7 +42,7 @@ def local_name(value: Any) -> str:
 @register.filter
 def step_label(action: str) -> str:
     """The name of a step of a case (its action code) in the active language."""
-    return _step_label(action)
+    return action_label(action)
 
 
 @register.filter

@@ -17,10 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.widgets import DateRangeWidget
 
 from gridmgr.access import account_of, responsible_q
-from gridmgr.casework.loop import STEPS, step_label
+from gridmgr.casework.loop import STEPS
 from gridmgr.casework.web.queries import overdue_q
 from gridmgr.i18n import local_choices, local_name
 from gridmgr.models import Category, Issue, Owner, Region
+from gridmgr.models.cases import action_label
 from gridmgr.models.issues import normalise_number, number_q
 from gridmgr.validators import TextField
 
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 
 MAX_REPORT_PHOTOS = 3
 NO_LOCATION = _("请在地图上点选位置或使用定位")
-step_label_lazy = lazy(step_label, str)
+step_label_lazy = lazy(action_label, str)
 SORTS = {
     "-reported": F("reported_at").desc(),
     "reported": F("reported_at").asc(),

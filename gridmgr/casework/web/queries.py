@@ -17,8 +17,8 @@ from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet
 from django.db.models.functions import Length
 
-from gridmgr.casework.loop import OTHER_ACTIONS, STEPS
 from gridmgr.models import Issue, Owner, Photo, Region, Routing
+from gridmgr.models.cases import action_name
 from gridmgr.routing.parties import owner_chain
 
 # Outlines are simplified for the page by this many degrees (about 2 m).
@@ -180,7 +180,7 @@ def public_case(tracking_number: str) -> PublicCase | None:
     if issue is None or not issue.tracking_number:
         return None
     steps = [
-        PublicStep(t.at, _step_zh(t.action), t.action)
+        PublicStep(t.at, action_name(t.action), t.action)
         for t in issue.transitions.all()
         if t.action not in INTERNAL_STEPS
     ]
@@ -197,7 +197,3 @@ def public_case(tracking_number: str) -> PublicCase | None:
         photos=list(issue.photos.all()),
         merged_into=merged or "",
     )
-
-
-def _step_zh(action: str) -> str:
-    return STEPS[action].zh if action in STEPS else OTHER_ACTIONS.get(action, action)

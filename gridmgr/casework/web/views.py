@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gridmgr.access import visible_issues
 from gridmgr.casework.idempotency import Sender
-from gridmgr.casework.loop import STEPS, allowed_actions, duplicates_of, step_label
+from gridmgr.casework.loop import STEPS, allowed_actions, duplicates_of
 from gridmgr.casework.photos import PhotoError
 from gridmgr.casework.timeline import timeline
 from gridmgr.casework.web import queries
@@ -39,6 +39,7 @@ from gridmgr.casework.web.throttle import TooManyReports, take_report
 from gridmgr.errors import GridError
 from gridmgr.i18n import local_label, local_message
 from gridmgr.models import Issue
+from gridmgr.models.cases import action_label
 from gridmgr.models.issues import normalise_number, number_q
 from gridmgr.pages import page_view
 from gridmgr.routing.parties import responsible_parties
@@ -192,7 +193,7 @@ def issue_act(request: HttpRequest, pk: int) -> HttpResponse:
     except GridError as error:  # a refused step (TransitionError) or a bad photo
         messages.error(request, local_message(error))
         return redirect(back)
-    messages.success(request, gettext("已%(step)s") % {"step": step_label(data["action"])})
+    messages.success(request, gettext("已%(step)s") % {"step": action_label(data["action"])})
     return redirect(_detail(into.pk) if into is not None else back)
 
 
