@@ -77,7 +77,7 @@ FRONT_OK = {"gridmgr.open311.formats", "gridmgr.open311.keys", "gridmgr.open311.
 
 
 def unit_of(module: str) -> str:
-    """The unit a gridmgr module belongs to: gridmgr.casework.web.views → casework.web."""
+    """The unit a gridmgr module belongs to: casework.web's views belong to casework.web."""
     parts = module.split(".")[1:]
     if not parts:
         return "__init__"
@@ -99,8 +99,8 @@ def module_name(path: Path) -> str:
 
 
 def imports_of(path: Path) -> set[str]:
-    """Every gridmgr module a file imports, at any depth: `from gridmgr.x import y` names
-    gridmgr.x.y when y is a module, else gridmgr.x."""
+    """Every gridmgr module a file imports, at any depth: `from <package> import <name>` counts
+    as the module <package>.<name> when that is a module, else as <package>."""
     found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
         if isinstance(node, ast.Import):
