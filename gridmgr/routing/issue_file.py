@@ -164,9 +164,12 @@ def _batch(
         raise GridError(f"没有类别字段“{name}”", f"no category field '{name}'")
     cats, deps, _unknown = resolver.resolve(table.columns[name])
     refused = [(r, why) for r, why in table.bad]
-    values = np.asarray(table.columns[name], dtype=str)
-    for row in np.flatnonzero((cats < 0) & table.ok):
-        refused.append((int(row) + 1, f"未知类别 / unknown category: {values[row]}"))
+    unknown = np.flatnonzero((cats < 0) & table.ok)
+    # Only the unknown values as text: the whole column costs ~0.1 s a million rows.
+    for row, value in zip(
+        unknown, np.asarray(table.columns[name][unknown], dtype=str), strict=True
+    ):
+        refused.append((int(row) + 1, f"未知类别 / unknown category: {value}"))
     ok = table.ok & (cats >= 0)
     ids: list[str | None] | None = None
     if source.id_field:
