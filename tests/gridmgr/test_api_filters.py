@@ -14,6 +14,12 @@ from tests.world import World
 
 
 @pytest.fixture
+def world(world_of_the_module: World) -> World:
+    """Built once for this module, each test's changes undone (tests/conftest.py: module_world)."""
+    return world_of_the_module
+
+
+@pytest.fixture
 def api(world: World) -> Clients:
     return make_clients(world)
 

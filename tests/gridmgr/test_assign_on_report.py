@@ -22,6 +22,12 @@ from tests.world import (
 )
 
 
+@pytest.fixture
+def world(world_of_the_module: World) -> World:
+    """Built once for this module, each test's changes undone (tests/conftest.py: module_world)."""
+    return world_of_the_module
+
+
 def receipt(issue: Issue, world: World, layer: str = "grid") -> Routing:
     return issue.routings.get(layer=getattr(world, layer))
 

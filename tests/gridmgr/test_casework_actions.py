@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -14,6 +15,12 @@ from gridmgr.models import Issue, Photo, Transition
 from tests.gridmgr.casework_cases import cases, client_of, detail
 from tests.loop import People, at, jpeg, spot
 from tests.world import World
+
+
+@pytest.fixture
+def world(world_of_the_module: World) -> World:
+    """Built once for this module, each test's changes undone (tests/conftest.py: module_world)."""
+    return world_of_the_module
 
 
 def act(client: Client, issue: Issue, action: str, **data: object) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
 from django.utils import timezone
 
 from gridmgr.casework.loop import apply, receive
@@ -12,6 +13,12 @@ from gridmgr.models import Issue
 from tests.gridmgr.casework_cases import cases, client_of, detail, grid_code, number, offered
 from tests.loop import People, at, dispatched, spot
 from tests.world import World
+
+
+@pytest.fixture
+def world(world_of_the_module: World) -> World:
+    """Built once for this module, each test's changes undone (tests/conftest.py: module_world)."""
+    return world_of_the_module
 
 
 def test_the_sheet_shows_the_routing_receipt_of_every_layer(world: World, people: People) -> None:

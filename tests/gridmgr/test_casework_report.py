@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
@@ -15,6 +16,12 @@ from gridmgr.models import Issue, Photo, Transition
 from tests.gridmgr.casework_cases import number
 from tests.loop import jpeg, spot
 from tests.world import TIANANMEN, World
+
+
+@pytest.fixture
+def world(world_of_the_module: World) -> World:
+    """Built once for this module, each test's changes undone (tests/conftest.py: module_world)."""
+    return world_of_the_module
 
 
 def form_key(client: Client) -> str:

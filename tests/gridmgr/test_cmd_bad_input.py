@@ -50,6 +50,12 @@ BAD_GEOMETRIES: dict[str, tuple[dict[str, Any] | None, str]] = {
 }
 
 
+@pytest.fixture
+def world(world_of_the_module: World) -> World:
+    """Built once for this module, each test's changes undone (tests/conftest.py: module_world)."""
+    return world_of_the_module
+
+
 def write_geojson(path: Path, features: list[tuple[dict[str, Any], dict | None]]) -> Path:
     collection = {
         "type": "FeatureCollection",

@@ -14,6 +14,12 @@ from gridmgr.models import CoverageSnapshot
 from tests.world import World
 
 
+@pytest.fixture
+def world(world_of_the_module: World) -> World:
+    """Built once for this module, each test's changes undone (tests/conftest.py: module_world)."""
+    return world_of_the_module
+
+
 def run(*args: str) -> tuple[str, str]:
     out, err = io.StringIO(), io.StringIO()
     call_command("coverage", *args, stdout=out, stderr=err)

@@ -19,6 +19,12 @@ from tests.world import TIANANMEN, World, full_cells
 FIELDS = ("--lon-field", "lon", "--lat-field", "lat", "--category-field", "category")
 
 
+@pytest.fixture
+def world(world_of_the_module: World) -> World:
+    """Built once for this module, each test's changes undone (tests/conftest.py: module_world)."""
+    return world_of_the_module
+
+
 def run(*args: str) -> str:
     out, err = io.StringIO(), io.StringIO()
     call_command("import_issues", *args, stdout=out, stderr=err)

@@ -16,6 +16,12 @@ from tests.world import SUBDISTRICT_BORDER, World, full_cells, make_owner, own, 
 GEODESIC = 1e-3  # areas agree with PostGIS's geodesic ST_Area within 0.1%
 
 
+@pytest.fixture
+def world(world_of_the_module: World) -> World:
+    """Built once for this module, each test's changes undone (tests/conftest.py: module_world)."""
+    return world_of_the_module
+
+
 def geodesic_m2(geom: shapely.Geometry) -> float:
     """The area PostGIS measures on the spheroid (geography)."""
     with connection.cursor() as cur:

@@ -23,6 +23,12 @@ Capture = Callable[..., AbstractContextManager[Any]]
 
 
 @pytest.fixture
+def world(world_of_the_module: World) -> World:
+    """Built once for this module, each test's changes undone (tests/conftest.py: module_world)."""
+    return world_of_the_module
+
+
+@pytest.fixture
 def late(world: World, people: People) -> Issue:
     """A 4-hour case dispatched Monday 2 March 2026 09:00: due 14:30, owner 网格员S3."""
     world.owners["板块长S3"].email = "lead-office@example.org"

@@ -13,6 +13,12 @@ from tests.loop import People, at, dispatched, jpeg, spot, user
 from tests.world import World
 
 
+@pytest.fixture
+def world(world_of_the_module: World) -> World:
+    """Built once for this module, each test's changes undone (tests/conftest.py: module_world)."""
+    return world_of_the_module
+
+
 def test_a_grid_worker_may_not_register_and_nothing_changes(world: World, people: People) -> None:
     issue, _ = receive(*spot(world), world.categories["rubbish"], now=at(2026, 3, 2, 9))
     with pytest.raises(TransitionError) as refused:

@@ -11,6 +11,12 @@ from tests.loop import People, at, dispatched
 from tests.world import World, make_owner
 
 
+@pytest.fixture
+def world(world_of_the_module: World) -> World:
+    """Built once for this module, each test's changes undone (tests/conftest.py: module_world)."""
+    return world_of_the_module
+
+
 def manhole_covers(world: World) -> Category:
     return Category.objects.create(
         code="1001",

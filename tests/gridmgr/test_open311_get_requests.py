@@ -34,6 +34,12 @@ from tests.world import World
 W3C = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$")
 
 
+@pytest.fixture
+def world(world_of_the_module: World) -> World:
+    """Built once for this module, each test's changes undone (tests/conftest.py: module_world)."""
+    return world_of_the_module
+
+
 def ids(client: Client, **query: str) -> list[str]:
     response = client.get(url("requests", "json"), query)
     assert response.status_code == 200, response.content

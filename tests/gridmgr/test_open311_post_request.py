@@ -27,6 +27,12 @@ from tests.world import TIANANMEN, World, full_cells
 
 
 @pytest.fixture
+def world(world_of_the_module: World) -> World:
+    """Built once for this module, each test's changes undone (tests/conftest.py: module_world)."""
+    return world_of_the_module
+
+
+@pytest.fixture
 def key(world: World) -> str:
     return new_key()
 

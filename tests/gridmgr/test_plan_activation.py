@@ -12,6 +12,12 @@ from gridmgr.territory.plans import activate_plan, preview_plan
 from tests.world import World, full_cells, make_owner
 
 
+@pytest.fixture
+def world(world_of_the_module: World) -> World:
+    """Built once for this module, each test's changes undone (tests/conftest.py: module_world)."""
+    return world_of_the_module
+
+
 def new_grid_plan(world: World, name: str = "2027 网格方案", cell_m: float = 300.0) -> Plan:
     """A draft plan with a coarser unit grid over the district, all of it owned by one worker."""
     plan = Plan.objects.create(name=name)

@@ -26,6 +26,12 @@ MEASURES = (
 )
 
 
+@pytest.fixture
+def world(world_of_the_module: World) -> World:
+    """Built once for this module, each test's changes undone (tests/conftest.py: module_world)."""
+    return world_of_the_module
+
+
 def measures(row: ScoreRow) -> tuple:
     return tuple(getattr(row, m) for m in MEASURES)
 
