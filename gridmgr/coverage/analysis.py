@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import gc
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any, Generic, Self, TypeVar
@@ -69,7 +68,9 @@ class Coverage(Generic[PieceT]):
 def analysed(outline: BaseGeometry, zones: ZoneTable, sliver_m2: float) -> cov.CoverageResult:
     """The coverage of an outline by the zones someone owns (a zone nobody owns is blind)."""
     owned = zones.where(zones.owned)
-    return cov.analyse(outline, owned.geoms, owned.ids, sliver_m2=sliver_m2)
+    # One thread: shapely's coverage check keeps the GIL, and on the bench (2 cores, loaded) the
+    # report took longer with the check split in two threads, or with its crossings beside it.
+    return cov.analyse(outline, owned.geoms, owned.ids, sliver_m2=sliver_m2, threads=1)
 
 
 @dataclass
@@ -121,12 +122,9 @@ def analyse_layer(region: Region, layer: Layer, sliver_m2: float | None = None) 
     zones = over_region(region, boundary, Zone.objects.filter(layer=layer, active=True), today())
     district = Region.objects.district()
     below = _below(region)
-    # Every read is done: the spill beyond parents and district does not depend on the analysis
-    # and runs alongside it (GEOS lets go of the GIL), so the report costs little more than it.
-    with ThreadPoolExecutor(1) as pool:
-        spills = pool.submit(_spills, zones, parents_of(zones), district, sliver)
-        result = analysed(boundary, zones, sliver)
-        crossing, outside = spills.result()
+    result = analysed(boundary, zones, sliver)
+    crossing = _crossing_parent(zones, parents_of(zones), sliver)
+    outside = _outside_district(zones, district, sliver)
     code = zones.code_of()
     report = LayerCoverage.measured(
         result,
@@ -163,15 +161,17 @@ def _pieces(pieces: list[cov.Piece], code: dict[int, str]) -> list[dict[str, Any
     ]
 
 
-def _spills(
-    zones: ZoneTable, parents: Any, district: Region | None, sliver: float
-) -> tuple[list[cov.Piece], list[cov.Piece]]:
-    """The parts of zones outside their parent zone, and outside the district."""
-    crossing = cov.crossing_parent(zones.geoms, zones.ids, parents, tolerance_m2=sliver)
+def _crossing_parent(zones: ZoneTable, parents: Any, sliver: float) -> list[cov.Piece]:
+    """The parts of zones outside their parent zone."""
+    return cov.crossing_parent(zones.geoms, zones.ids, parents, tolerance_m2=sliver)
+
+
+def _outside_district(zones: ZoneTable, district: Region | None, sliver: float) -> list[cov.Piece]:
+    """The parts of zones outside the district."""
     if district is None or not len(zones):
-        return crossing, []
+        return []
     outline = [_outline(district)] * len(zones)
-    return crossing, cov.crossing_parent(zones.geoms, zones.ids, outline, tolerance_m2=sliver)
+    return cov.crossing_parent(zones.geoms, zones.ids, outline, tolerance_m2=sliver)
 
 
 def _below(region: Region) -> list[Region]:
