@@ -21,8 +21,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from gridmgr.coverage.analysis import analyse_layer
-from gridmgr.coverage.cache import computed_once, layer_key
+from gridmgr.coverage.cache import computed_once, layer_key, layer_report
 from gridmgr.i18n import local_label, local_name
 from gridmgr.models import Issue, Layer, Region, Zone
 from gridmgr.models.owners import current_sql
@@ -244,7 +243,8 @@ def layer_coverage(layer: Layer) -> LayerCoverageMap:
 
 
 def _analyse(district: Region, layer: Layer) -> LayerCoverageMap:
-    report = analyse_layer(district, layer)
+    # The coverage page's report of the district, from its cache: one analysis serves both.
+    report = layer_report(district, layer)
     codes = {code for piece in report.overlaps for code in piece["zones"]}
     overlapping = Zone.objects.active().filter(layer=layer, code__in=codes).order_by("id")
     features = []

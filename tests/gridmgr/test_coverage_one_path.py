@@ -25,6 +25,7 @@ from tests.gridmgr.coverage_page_client import (
     start,
     wait_for,
 )
+from tests.gridmgr.map_client import centre_client, get_geojson
 from tests.loop import People
 from tests.world import World, full_cells
 
@@ -123,3 +124,14 @@ def test_an_export_job_reads_the_page_s_cached_report(
     assert wait_for(centre, job["status_url"])["state"] == "done"
     assert page_figures(centre, world.grid.name) == shown
     assert len(analyses) == 1  # the job's runner asked the same cache
+
+
+def test_the_map_draws_the_page_s_cached_district_report(
+    world: World, clients: tuple[Client, Clients], analyses: list[int]
+) -> None:
+    page, _ = clients
+    shown = page_figures(page, world.grid.name)  # the district, by default
+    data = get_geojson(centre_client("ditu"), "/map/coverage.geojson")
+    blind = [f for f in data["features"] if f["properties"]["layer"] == world.grid.pk]
+    assert len([f for f in blind if f["properties"]["kind"] == "blind"]) == shown["blind"]
+    assert len(analyses) == 2  # the page's unit grids, then the map's other layer only

@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from gridmgr.casework.report import report_issue
-from gridmgr.maps import data as mapdata
+from gridmgr.coverage import cache
 from gridmgr.models import Issue, Station, Zone
 from tests.gridmgr.map_client import bbox_around, centre_client, get_geojson
 from tests.world import World, full_cells
@@ -36,7 +36,7 @@ def test_coverage_shows_the_gap_and_the_overlap_of_the_unit_grids(
 
 
 def test_coverage_is_analysed_once_per_activation(world: World, client: Client) -> None:
-    with mock.patch.object(mapdata, "analyse_layer", wraps=mapdata.analyse_layer) as analyse:
+    with mock.patch.object(cache, "analyse_layer", wraps=cache.analyse_layer) as analyse:
         get_geojson(client, "/map/coverage.geojson")
         get_geojson(client, "/map/coverage.geojson")
         bbox = bbox_around(*world.inside(world.overlap), 0.002)
