@@ -38,27 +38,30 @@ def default_language() -> Iterator[None]:
     translation.activate(settings.LANGUAGE_CODE)
 
 
-@pytest.fixture
-def world(db: None) -> World:
-    """The mini-district with a gap and an overlap, its plan active, no issues yet."""
-    return build_world()
-
-
 @pytest.fixture(scope="module")
-def module_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
-    """The world built once for a whole module, in a transaction rolled back when the module ends.
-    Each test then runs in a savepoint inside it (pytest-django's `db`), so what a test changes
-    is still undone before the next. Only for modules without transactional (live-server) tests:
-    a live server's connection would not see the uncommitted world."""
+def module_world(
+    request: pytest.FixtureRequest, django_db_setup: None, django_db_blocker: Any
+) -> Iterator[World | None]:
+    """In a module marked `world_per_module`, the world built once, in a transaction rolled back
+    when the module ends; each test runs in a savepoint inside it (pytest-django's `db`), so what
+    a test changes is still undone before the next. None in other modules. Not for a module with
+    live-server (transactional) tests, whose server would not see the uncommitted world, nor one
+    with a test that expects an empty database."""
+    if request.node.get_closest_marker("world_per_module") is None:
+        yield None
+        return
     with django_db_blocker.unblock(), transaction.atomic():
         yield build_world()
         transaction.set_rollback(True)
 
 
 @pytest.fixture
-def world_of_the_module(module_world: World, db: None) -> World:
-    """`module_world` for one test: a fresh copy of its handles (model instances a test may
-    change in memory), as Django's TestCase.setUpTestData gives each test its own copy."""
+def world(module_world: World | None, db: None) -> World:
+    """The mini-district with a gap and an overlap, its plan active, no issues yet: built for the
+    test, or in a `world_per_module` module a copy of the handles of the module's one build (model
+    instances a test may change in memory), as Django's TestCase.setUpTestData gives each test."""
+    if module_world is None:
+        return build_world()
     return copy.deepcopy(module_world, {id(module_world.proj): module_world.proj})
 
 

@@ -9,11 +9,7 @@ from gridmgr.models import Issue
 from tests.gridmgr.api_client import Clients, cell, make_clients, report, url
 from tests.world import TIANANMEN, World
 
-
-@pytest.fixture
-def world(world_of_the_module: World) -> World:
-    """Built once for this module, each test's changes undone (tests/conftest.py: module_world)."""
-    return world_of_the_module
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
 
 
 @pytest.fixture

@@ -19,11 +19,7 @@ from tests.gridmgr.api_client import (
 )
 from tests.world import World
 
-
-@pytest.fixture
-def world(world_of_the_module: World) -> World:
-    """Built once for this module, each test's changes undone (tests/conftest.py: module_world)."""
-    return world_of_the_module
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
 
 
 @pytest.fixture

@@ -21,11 +21,7 @@ from tests.world import (
     shape,
 )
 
-
-@pytest.fixture
-def world(world_of_the_module: World) -> World:
-    """Built once for this module, each test's changes undone (tests/conftest.py: module_world)."""
-    return world_of_the_module
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
 
 
 def receipt(issue: Issue, world: World, layer: str = "grid") -> Routing:

@@ -16,11 +16,7 @@ from tests.gridmgr.casework_cases import cases, client_of, detail
 from tests.loop import People, at, jpeg, spot
 from tests.world import World
 
-
-@pytest.fixture
-def world(world_of_the_module: World) -> World:
-    """Built once for this module, each test's changes undone (tests/conftest.py: module_world)."""
-    return world_of_the_module
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
 
 
 def act(client: Client, issue: Issue, action: str, **data: object) -> str:

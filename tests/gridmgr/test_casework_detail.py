@@ -14,11 +14,7 @@ from tests.gridmgr.casework_cases import cases, client_of, detail, grid_code, nu
 from tests.loop import People, at, dispatched, spot
 from tests.world import World
 
-
-@pytest.fixture
-def world(world_of_the_module: World) -> World:
-    """Built once for this module, each test's changes undone (tests/conftest.py: module_world)."""
-    return world_of_the_module
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
 
 
 def test_the_sheet_shows_the_routing_receipt_of_every_layer(world: World, people: People) -> None:

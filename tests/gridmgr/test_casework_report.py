@@ -17,11 +17,7 @@ from tests.gridmgr.casework_cases import number
 from tests.loop import jpeg, spot
 from tests.world import TIANANMEN, World
 
-
-@pytest.fixture
-def world(world_of_the_module: World) -> World:
-    """Built once for this module, each test's changes undone (tests/conftest.py: module_world)."""
-    return world_of_the_module
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
 
 
 def form_key(client: Client) -> str:

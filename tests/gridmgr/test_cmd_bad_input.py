@@ -49,11 +49,7 @@ BAD_GEOMETRIES: dict[str, tuple[dict[str, Any] | None, str]] = {
     ),
 }
 
-
-@pytest.fixture
-def world(world_of_the_module: World) -> World:
-    """Built once for this module, each test's changes undone (tests/conftest.py: module_world)."""
-    return world_of_the_module
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
 
 
 def write_geojson(path: Path, features: list[tuple[dict[str, Any], dict | None]]) -> Path:

@@ -13,11 +13,7 @@ from django.core.management import CommandError, call_command
 from gridmgr.models import CoverageSnapshot
 from tests.world import World
 
-
-@pytest.fixture
-def world(world_of_the_module: World) -> World:
-    """Built once for this module, each test's changes undone (tests/conftest.py: module_world)."""
-    return world_of_the_module
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
 
 
 def run(*args: str) -> tuple[str, str]:

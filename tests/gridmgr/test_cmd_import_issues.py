@@ -18,11 +18,7 @@ from tests.world import TIANANMEN, World, full_cells
 
 FIELDS = ("--lon-field", "lon", "--lat-field", "lat", "--category-field", "category")
 
-
-@pytest.fixture
-def world(world_of_the_module: World) -> World:
-    """Built once for this module, each test's changes undone (tests/conftest.py: module_world)."""
-    return world_of_the_module
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
 
 
 def run(*args: str) -> str:

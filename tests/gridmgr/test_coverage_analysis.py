@@ -15,11 +15,7 @@ from tests.world import SUBDISTRICT_BORDER, World, full_cells, make_owner, own, 
 
 GEODESIC = 1e-3  # areas agree with PostGIS's geodesic ST_Area within 0.1%
 
-
-@pytest.fixture
-def world(world_of_the_module: World) -> World:
-    """Built once for this module, each test's changes undone (tests/conftest.py: module_world)."""
-    return world_of_the_module
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
 
 
 def geodesic_m2(geom: shapely.Geometry) -> float:

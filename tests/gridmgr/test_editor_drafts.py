@@ -13,11 +13,7 @@ from gridmgr.territory.zone_edits import ZoneAccessError
 from tests.gridmgr.editor_cases import Editors, grid_draft
 from tests.world import World, own
 
-
-@pytest.fixture
-def world(world_of_the_module: World) -> World:
-    """Built once for this module, each test's changes undone (tests/conftest.py: module_world)."""
-    return world_of_the_module
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
 
 
 def test_the_draft_holds_a_copy_of_every_active_zone_of_the_layer(

@@ -20,13 +20,7 @@ from tests.gridmgr.editor_cases import Editors, client_of, grid_draft
 from tests.world import World
 
 FIX = "/editor/fix"
-pytestmark = pytest.mark.usefixtures(fresh_cache.__name__)
-
-
-@pytest.fixture
-def world(world_of_the_module: World) -> World:
-    """Built once for this module, each test's changes undone (tests/conftest.py: module_world)."""
-    return world_of_the_module
+pytestmark = [pytest.mark.world_per_module, pytest.mark.usefixtures(fresh_cache.__name__)]
 
 
 def gap_form(world: World) -> dict[str, str]:

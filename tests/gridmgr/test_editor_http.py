@@ -21,11 +21,7 @@ from tests.gridmgr.editor_cases import (
 )
 from tests.world import World, shape
 
-
-@pytest.fixture
-def world(world_of_the_module: World) -> World:
-    """Built once for this module, each test's changes undone (tests/conftest.py: module_world)."""
-    return world_of_the_module
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
 
 
 def post(client: Client, url: str, data: dict[str, Any]) -> Any:

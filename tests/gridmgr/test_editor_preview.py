@@ -14,11 +14,7 @@ from gridmgr.models import Ownership, Plan, Zone
 from tests.gridmgr.editor_cases import Editors, acting, draft_cells
 from tests.world import World, shape
 
-
-@pytest.fixture
-def world(world_of_the_module: World) -> World:
-    """Built once for this module, each test's changes undone (tests/conftest.py: module_world)."""
-    return world_of_the_module
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
 
 
 def postgis_area_m2(geom: shapely.Geometry) -> float:

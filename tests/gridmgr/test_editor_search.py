@@ -12,11 +12,7 @@ from gridmgr.models import Plan
 from tests.gridmgr.editor_cases import Editors, client_of, draft_cells
 from tests.world import World
 
-
-@pytest.fixture
-def world(world_of_the_module: World) -> World:
-    """Built once for this module, each test's changes undone (tests/conftest.py: module_world)."""
-    return world_of_the_module
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
 
 
 def search(editors: Editors, plan: Plan, q: str) -> list[dict]:

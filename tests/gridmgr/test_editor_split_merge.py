@@ -20,11 +20,7 @@ from tests.gridmgr.editor_cases import (
 )
 from tests.world import World, shape
 
-
-@pytest.fixture
-def world(world_of_the_module: World) -> World:
-    """Built once for this module, each test's changes undone (tests/conftest.py: module_world)."""
-    return world_of_the_module
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
 
 
 def test_a_line_splits_a_zone_into_two_whose_union_is_the_original(

@@ -12,11 +12,7 @@ from gridmgr.models import Account, AccountRole, Issue, Transition
 from tests.loop import People, at, dispatched, jpeg, spot, user
 from tests.world import World
 
-
-@pytest.fixture
-def world(world_of_the_module: World) -> World:
-    """Built once for this module, each test's changes undone (tests/conftest.py: module_world)."""
-    return world_of_the_module
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
 
 
 def test_a_grid_worker_may_not_register_and_nothing_changes(world: World, people: People) -> None:

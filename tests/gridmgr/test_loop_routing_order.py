@@ -10,11 +10,7 @@ from gridmgr.routing.parties import owner_chain, responsible_parties
 from tests.loop import People, at, dispatched
 from tests.world import World, make_owner
 
-
-@pytest.fixture
-def world(world_of_the_module: World) -> World:
-    """Built once for this module, each test's changes undone (tests/conftest.py: module_world)."""
-    return world_of_the_module
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
 
 
 def manhole_covers(world: World) -> Category:

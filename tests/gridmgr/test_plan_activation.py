@@ -11,11 +11,7 @@ from gridmgr.territory.grids import generate_grid
 from gridmgr.territory.plans import activate_plan, preview_plan
 from tests.world import World, full_cells, make_owner
 
-
-@pytest.fixture
-def world(world_of_the_module: World) -> World:
-    """Built once for this module, each test's changes undone (tests/conftest.py: module_world)."""
-    return world_of_the_module
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
 
 
 def new_grid_plan(world: World, name: str = "2027 网格方案", cell_m: float = 300.0) -> Plan:

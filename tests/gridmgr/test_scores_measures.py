@@ -25,11 +25,7 @@ MEASURES = (
     "median_hours",
 )
 
-
-@pytest.fixture
-def world(world_of_the_module: World) -> World:
-    """Built once for this module, each test's changes undone (tests/conftest.py: module_world)."""
-    return world_of_the_module
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
 
 
 def measures(row: ScoreRow) -> tuple:
