@@ -12,6 +12,8 @@ from gridmgr.models import Issue
 from tests.gridmgr.api_client import Clients, issue_in, make_clients, url
 from tests.world import World
 
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
+
 
 @pytest.fixture
 def api(world: World) -> Clients:

@@ -8,6 +8,8 @@ from gridmgr.models import Owner, Ownership
 from tests.gridmgr.api_client import Clients, cell, make_clients, url
 from tests.world import World
 
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
+
 
 @pytest.fixture
 def api(world: World) -> Clients:

@@ -15,6 +15,8 @@ from gridmgr.models import Issue, Photo
 from tests.gridmgr.api_client import Clients, cell, issue_in, make_clients, report, url
 from tests.world import World
 
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
+
 
 @pytest.fixture
 def api(world: World, settings: Settings, tmp_path: Path) -> Clients:

@@ -11,6 +11,8 @@ from gridmgr.models.issues import Rule
 from gridmgr.routing.issue_import import IssueBatch, insert_batch, route_batch
 from tests.world import SUBDISTRICT_BORDER, TIANANMEN, World, full_cells
 
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
+
 
 def batch_of(world: World, points: list[tuple[float, float]], prefix: str = "B") -> IssueBatch:
     parking = world.categories["parking"]

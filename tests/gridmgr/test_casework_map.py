@@ -6,11 +6,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from django.test import Client
 
 from tests.gridmgr.casework_cases import cases, client_of
 from tests.loop import People
 from tests.world import World
+
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
 
 
 def points(client: Client, **params: str) -> dict[str, Any]:

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from gridmgr.casework.web.queries import outline, receipt_zones
 from tests.gridmgr.casework_cases import cases, grid_code
 from tests.world import World
+
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
 
 
 def test_the_outline_is_the_district_then_its_subdistricts_in_one_query(

@@ -19,6 +19,8 @@ LIST = "/issues/"
 # A citizen's random number, or the day number of a case given none (Issue.reference).
 NUMBER = re.compile(r"\d{6}(?:[0-9A-F]{8}|N\d{7,})")
 
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
+
 
 @pytest.fixture
 def made(world: World) -> Cases:

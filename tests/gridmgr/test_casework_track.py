@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from django.test import Client
 
 from gridmgr.casework.loop import apply, receive
@@ -12,6 +13,8 @@ from gridmgr.models import Issue
 from tests.gridmgr.casework_cases import number
 from tests.loop import People, at, jpeg, spot
 from tests.world import World
+
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
 
 
 def closed_case(world: World, people: People) -> Issue:

@@ -12,6 +12,8 @@ from gridmgr.models import Issue, Ownership, Plan, PlanActivation, Routing
 from gridmgr.territory.grids import generate_grid
 from tests.world import World, full_cells, make_owner
 
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
+
 
 def run(*args: str) -> str:
     out, err = io.StringIO(), io.StringIO()

@@ -14,6 +14,8 @@ from gridmgr.casework.report import report_issue
 from gridmgr.models import Issue
 from tests.world import World, full_cells
 
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
+
 
 def run(*args: str) -> str:
     out = io.StringIO()

@@ -13,7 +13,7 @@ from tests.gridmgr.coverage_page_client import PAGE, SNAPSHOT, fresh_cache, logg
 from tests.loop import People
 from tests.world import World, full_cells
 
-pytestmark = pytest.mark.usefixtures(fresh_cache.__name__)
+pytestmark = [pytest.mark.world_per_module, pytest.mark.usefixtures(fresh_cache.__name__)]
 
 
 def card(html: str, layer: str) -> str:

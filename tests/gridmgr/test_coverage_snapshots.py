@@ -8,6 +8,8 @@ from gridmgr.coverage.analysis import analyse
 from gridmgr.models import CoverageSnapshot
 from tests.world import World, full_cells
 
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
+
 
 def test_snapshots_are_stored_only_with_commit(world: World) -> None:
     analyse(world.district, [world.grid])

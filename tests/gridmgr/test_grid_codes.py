@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 import shapely
 
 from gridmgr.models import GridCode, Plan, Zone
 from gridmgr.territory.grids import generate_grid
 from tests.world import CELL_M, World, full_cells, shape
+
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
 
 
 def cell_codes(world: World, plan: Plan | None = None) -> list[str]:

@@ -25,6 +25,8 @@ CONTACT = "13911112222"  # the centre's reporter: nobody else may read it
 KEY = "k-centre-1"
 OTHER_ROLES = ["lead_s1", "worker_s3", "city", "traffic", "inspector"]
 
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
+
 
 @pytest.fixture
 def api(world: World) -> Clients:

@@ -58,6 +58,8 @@ dates = st.one_of(
     form_text,
 )
 
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
+
 
 @pytest.fixture
 def unlimited(settings: Settings) -> None:

@@ -14,6 +14,8 @@ from gridmgr.models import Issue
 from tests.loop import People, at, jpeg, spot
 from tests.world import World
 
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
+
 
 def first_report(world: World) -> Issue:
     issue, _ = receive(*spot(world), world.categories["rubbish"], now=at(2026, 3, 2, 9))

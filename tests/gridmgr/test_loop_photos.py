@@ -17,6 +17,8 @@ from gridmgr.models import Issue, Photo
 from tests.loop import jpeg, spot
 from tests.world import World
 
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
+
 
 @pytest.fixture
 def issue(world: World, media: Path) -> Issue:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from gridmgr.casework.repeats import repeat_spots
 from gridmgr.casework.report import report_issue
 from gridmgr.models import Issue, Zone
@@ -11,6 +13,8 @@ from tests.loop import at, spot
 from tests.world import World, full_cells
 
 NOW = at(2026, 6, 1, 12)
+
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
 
 
 def report(world: World, east_m: float, days_ago: int, category: str = "rubbish") -> Issue:

@@ -12,6 +12,8 @@ from gridmgr.models import Issue, Notification
 from tests.loop import People, at, dispatched, jpeg
 from tests.world import World
 
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
+
 
 def handled(world: World, people: People) -> Issue:
     issue = dispatched(world, people, at(2026, 3, 2, 9))

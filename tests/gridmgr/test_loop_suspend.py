@@ -10,6 +10,8 @@ from gridmgr.models import Issue
 from tests.loop import People, at, dispatched, spot
 from tests.world import World
 
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
+
 
 def test_suspending_needs_the_centre_and_a_reason(world: World, people: People) -> None:
     issue = dispatched(world, people, at(2026, 3, 2, 9))

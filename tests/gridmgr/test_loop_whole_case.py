@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from gridmgr.casework.loop import allowed_actions, apply, receive
 from gridmgr.casework.photos import add_photo
 from gridmgr.casework.timeline import timeline
 from gridmgr.models import Issue, Notification
 from tests.loop import People, at, jpeg, spot
 from tests.world import World
+
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
 
 
 def test_a_case_goes_from_report_to_closure_with_who_when_and_why(

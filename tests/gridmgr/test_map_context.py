@@ -10,7 +10,7 @@ from django.test import Client, override_settings
 
 from tests.world import World, shape
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.world_per_module, pytest.mark.django_db]
 
 
 def context(client: Client, bbox: tuple[float, float, float, float], zoom: int) -> dict:

@@ -14,6 +14,8 @@ from gridmgr.models import Account, AccountRole, Issue, Transition, Zone
 from tests.gridmgr.map_client import centre_client
 from tests.world import World, full_cells
 
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
+
 
 @pytest.fixture
 def client(world: World) -> Client:

@@ -13,6 +13,8 @@ from tests.world import World, full_cells
 
 MVT = "application/vnd.mapbox-vector-tile"
 
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
+
 
 @pytest.fixture
 def client(world: World) -> Client:

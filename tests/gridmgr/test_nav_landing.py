@@ -13,7 +13,7 @@ from gridmgr.models import Issue
 from tests.gridmgr.nav_cases import LANDING, PASSWORD, client_of, make_logins
 from tests.world import World, full_cells
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.world_per_module, pytest.mark.django_db]
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.test import Client
 from tests.gridmgr.nav_cases import PAGE_URLS, TOP_BAR, client_of, make_logins, top_bar
 from tests.world import World
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.world_per_module, pytest.mark.django_db]
 
 
 @pytest.fixture

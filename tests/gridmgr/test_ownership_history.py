@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from django.contrib.gis.geos import Point
 from django.utils import timezone
 
 from gridmgr.models import Ownership, Plan, PlanActivation, Zone
 from gridmgr.territory.plans import activate_plan
 from tests.world import World, full_cells, make_owner, own, square_zone
+
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
 
 
 def on(day: str) -> dt.datetime:

@@ -21,6 +21,8 @@ from tests.gridmgr.api_client import Clients, login, make_clients, url
 from tests.loop import People, jpeg, spot
 from tests.world import World
 
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
+
 
 @pytest.fixture
 def api(world: World, media: Path) -> Clients:

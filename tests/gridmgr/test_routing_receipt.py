@@ -14,6 +14,8 @@ from gridmgr.models.issues import Rule
 from gridmgr.routing.issue_import import IssueBatch, insert_batch, route_batch
 from tests.world import World, full_cells
 
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
+
 
 def receipts(issue: Issue) -> dict[str, Routing]:
     return {r.layer.name_en: r for r in issue.routings.select_related("layer", "zone", "plan")}

@@ -26,6 +26,8 @@ MEASURES = ("registered", "closed", "on_time", "handled", "reworked", "overdue",
 SVG = "{http://www.w3.org/2000/svg}"
 QUERY = "unit=sector&start=2026-03-01&end=2026-03-31"
 
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
+
 
 def figures(rows: list[ScoreRow]) -> dict[str, tuple]:
     """Each row's code, name and counts, by code; fails if a code is listed twice."""

@@ -13,6 +13,8 @@ from gridmgr.scores.xlsx import header, scores_xlsx, sheet_title, values
 from tests.gridmgr.score_cases import MARCH, build_cases
 from tests.world import World
 
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
+
 
 @pytest.fixture
 def book(world: World) -> Workbook:

@@ -15,6 +15,8 @@ from tests.gridmgr.editor_cases import Editors, client_of
 from tests.gridmgr.redraw_cases import redraw
 from tests.world import World, full_cells
 
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
+
 
 @pytest.fixture
 def closed_before(world: World, editors: Editors) -> tuple[Issue, Zone]:

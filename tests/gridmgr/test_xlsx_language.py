@@ -29,9 +29,10 @@ from tests.gridmgr.score_cases import build_cases
 from tests.loop import People
 from tests.world import World
 
-pytestmark = pytest.mark.usefixtures(
-    fresh_cache.__name__, export_dir.__name__, "default_language_after"
-)
+pytestmark = [
+    pytest.mark.world_per_module,
+    pytest.mark.usefixtures(fresh_cache.__name__, export_dir.__name__, "default_language_after"),
+]
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 # Columns of labels the product owns (by their English header); the others hold data or numbers.

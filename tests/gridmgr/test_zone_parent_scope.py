@@ -20,6 +20,8 @@ from tests.world import World
 
 NOT_YOURS = "不在您负责的板块内"
 
+pytestmark = pytest.mark.world_per_module  # one world build for the module (tests/conftest.py)
+
 
 @pytest.fixture
 def api(world: World) -> Clients:
