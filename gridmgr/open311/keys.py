@@ -22,6 +22,15 @@ def hash_key(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
+def new_key() -> str:
+    """A fresh random key (256 bits, URL-safe) that does not begin with "-": its prefix names
+    it on the command line (`revoke_api_key <prefix>`), where a leading dash reads as an option."""
+    while True:
+        raw = secrets.token_urlsafe(32)
+        if not raw.startswith("-"):
+            return raw
+
+
 def issue_key(name: str) -> tuple[ApiKey, str]:
     """Create a key for the client `name`; the clear key is returned here and never again."""
     name = name.strip()
@@ -30,7 +39,7 @@ def issue_key(name: str) -> tuple[ApiKey, str]:
             f"客户端名称须为 1–{NAME_MAX} 个字符",
             f"the client name must be 1 to {NAME_MAX} characters",
         )
-    raw = secrets.token_urlsafe(32)
+    raw = new_key()
     key = ApiKey.objects.create(name=name, prefix=raw[:PREFIX_LENGTH], key_hash=hash_key(raw))
     return key, raw
 

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from gridmgr.models import ApiKey
+from gridmgr.open311 import keys
 from gridmgr.open311.errors import KeyRefused
 from gridmgr.open311.keys import authenticate, issue_key
 
@@ -66,3 +67,11 @@ def test_revoking_an_unknown_or_already_revoked_key_is_an_error(db: None) -> Non
         run("revoke_api_key", "App", "--commit")
     with pytest.raises(CommandError, match="no active key"):
         run("revoke_api_key", "Nobody", "--commit")
+
+
+def test_no_issued_key_begins_with_a_dash_so_its_prefix_works_on_the_command_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    drawn = iter(["-" + "a" * 42, "-" + "b" * 42, "c" * 43])
+    monkeypatch.setattr(keys.secrets, "token_urlsafe", lambda n: next(drawn))
+    assert keys.new_key() == "c" * 43
